@@ -1,0 +1,383 @@
+import { createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { sniffFormat, isUpscalable, UpscalableFormat } from '../images/format';
+import { FailureKind, UpscaleError } from './errors';
+import { imageRequestJson, UpscaleParams } from './params';
+import { Answer, errorMessageOf, parseAnswer, requestIdOf, ResultImage } from './responses';
+
+/** Where and how to reach one upscale service; the key travels in `auth`, never in a log line. */
+export interface ServiceProfile {
+  baseUrl: string;
+  submitPath: string;
+  /** With `{task_id}`; used only when the service answers with a task. */
+  taskQueryPath: string;
+  auth: { header: string; value: string };
+}
+
+export interface SourceFile {
+  /** A file-backed Blob (`fs.openAsBlob(path, { type })`) so the upload streams from disk. */
+  blob: Blob;
+  fileName: string;
+}
+
+export interface ClientOptions {
+  fetch: typeof fetch;
+  requestTimeoutMs: number;
+  taskTimeoutMs: number;
+  /** Task polling: first wait, growth factor and longest wait between queries. */
+  poll?: { firstMs: number; factor: number; maxMs: number };
+  /** Automatic resubmission, only where the upload cannot have been charged (429, 503 with Retry-After, refused connection). */
+  retry?: { attempts: number; maxDelayMs: number };
+  log?: (line: string) => void;
+}
+
+export type Phase = 'uploading' | 'waiting' | 'downloading';
+
+export interface CallOptions {
+  signal?: AbortSignal;
+  onPhase?: (phase: Phase) => void;
+}
+
+export interface UpscaleOutcome {
+  images: ResultImage[];
+  requestId?: string;
+  taskId?: string;
+}
+
+export interface Downloaded {
+  path: string;
+  format: UpscalableFormat;
+  bytes: number;
+}
+
+const defaultPoll = { firstMs: 1000, factor: 1.5, maxMs: 8000 };
+const defaultRetry = { attempts: 3, maxDelayMs: 30_000 };
+const maxJsonBytes = 1 << 20;
+/** A 2x upscale of the largest accepted input stays far below this. */
+export const maxResultBytes = 200 * 1024 * 1024;
+
+/** Connection errors raised before any byte of the request left: safe to send again. */
+const notSentCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+export class UpscaleClient {
+  private readonly poll: { firstMs: number; factor: number; maxMs: number };
+  private readonly retry: { attempts: number; maxDelayMs: number };
+
+  constructor(private readonly options: ClientOptions) {
+    this.poll = options.poll ?? defaultPoll;
+    this.retry = options.retry ?? defaultRetry;
+  }
+
+  /** Submits one image and returns the result list once the service has produced it. */
+  async upscale(profile: ServiceProfile, source: SourceFile, params: UpscaleParams, call: CallOptions = {}): Promise<UpscaleOutcome> {
+    const url = joinUrl(profile.baseUrl, profile.submitPath);
+    for (let attempt = 1; ; attempt++) {
+      call.onPhase?.('uploading');
+      const form = new FormData();
+      form.append('image_request', imageRequestJson(params));
+      form.append('image_file', source.blob, source.fileName);
+      let response: Response;
+      try {
+        response = await this.send('POST', url, profile, call.signal, form);
+      } catch (err) {
+        const failure = err as UpscaleError;
+        if (failure.kind === 'network' && !failure.details.mayHaveBeenCharged && attempt < this.retry.attempts) {
+          await this.wait(backoff(attempt), call.signal);
+          continue;
+        }
+        throw failure;
+      }
+      const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+      const retryable = response.status === 429 || (response.status === 503 && retryAfterMs !== undefined);
+      if (retryable && attempt < this.retry.attempts) {
+        await response.body?.cancel();
+        await this.wait(Math.min(retryAfterMs ?? backoff(attempt), this.retry.maxDelayMs), call.signal);
+        continue;
+      }
+      const answer = await this.readAnswer(response, url, true);
+      call.onPhase?.('waiting');
+      if (answer.kind === 'task') {
+        return this.awaitTask(profile, answer, call.signal);
+      }
+      return withImages(answer);
+    }
+  }
+
+  /** Streams one result to `path`, refusing anything that is not a PNG, JPEG or WebP. */
+  async download(url: string, path: string, signal?: AbortSignal): Promise<Downloaded> {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new UpscaleError('download', `The service returned a result link that is not a URL: ${url.slice(0, 80)}`);
+    }
+    const response = await this.request(parsed.href, { method: 'GET', signal: this.timeoutSignal(signal) }, signal, 'GET', redactQuery(parsed));
+    if (!response.ok || !response.body) {
+      await response.body?.cancel();
+      throw new UpscaleError('download', `Downloading the result failed with HTTP ${response.status}.`, { status: response.status });
+    }
+    let head: Uint8Array | undefined;
+    let bytes = 0;
+    const guard = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        bytes += chunk.length;
+        if (!head) {
+          head = chunk.subarray(0, 16);
+          if (!isUpscalable(sniffFormat(head))) {
+            done(new UpscaleError('download', 'The service returned a result that is not a PNG, JPEG or WebP image.'));
+            return;
+          }
+        }
+        if (bytes > maxResultBytes) {
+          done(new UpscaleError('download', `The result is larger than ${maxResultBytes / 1024 / 1024} MB; it was not saved.`));
+          return;
+        }
+        done(null, chunk);
+      },
+    });
+    try {
+      await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), guard, createWriteStream(path));
+    } catch (err) {
+      await rm(path, { force: true });
+      if (err instanceof UpscaleError) throw err;
+      throw this.transportError(err, signal, 'GET', false);
+    }
+    const format = head ? sniffFormat(head) : undefined;
+    if (!isUpscalable(format)) {
+      await rm(path, { force: true });
+      throw new UpscaleError('download', 'The service returned an empty result.');
+    }
+    return { path, format, bytes };
+  }
+
+  private async awaitTask(profile: ServiceProfile, first: Extract<Answer, { kind: 'task' }>, signal?: AbortSignal): Promise<UpscaleOutcome> {
+    const deadline = Date.now() + this.options.taskTimeoutMs;
+    const url = joinUrl(profile.baseUrl, profile.taskQueryPath.replace('{task_id}', encodeURIComponent(first.taskId)));
+    let task = first;
+    let delay = this.poll.firstMs;
+    for (;;) {
+      if (task.status === 'succeed') {
+        return withImages({ kind: 'images', images: task.images, requestId: task.requestId ?? first.requestId }, first.taskId);
+      }
+      if (task.status === 'failed') {
+        throw new UpscaleError('taskFailed', `The service's task failed: ${task.message ?? 'no reason given'}.`, {
+          requestId: task.requestId ?? first.requestId,
+          serviceMessage: task.message,
+          mayHaveBeenCharged: true,
+        });
+      }
+      if (Date.now() + delay > deadline) {
+        throw new UpscaleError('taskTimeout', `The service's task ${first.taskId} did not finish within ${Math.round(this.options.taskTimeoutMs / 1000)} s.`, {
+          requestId: first.requestId,
+          mayHaveBeenCharged: true,
+        });
+      }
+      await this.wait(delay, signal);
+      delay = Math.min(delay * this.poll.factor, this.poll.maxMs);
+      const response = await this.send('GET', url, profile, signal);
+      const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+      if (response.status === 429 || response.status >= 500) {
+        // Queries cost nothing: keep asking, but no faster than the service allows.
+        await response.body?.cancel();
+        delay = Math.max(delay, Math.min(retryAfterMs ?? delay, this.poll.maxMs * 4));
+        continue;
+      }
+      const answer = await this.readAnswer(response, url, false);
+      if (answer.kind === 'task') {
+        task = answer;
+      } else if (answer.kind === 'images') {
+        return withImages(answer, first.taskId);
+      } else {
+        throw new UpscaleError('unexpected', `The task query answered in an unknown shape. Check "ideogramUpscale.taskQueryPath".`, { status: response.status });
+      }
+    }
+  }
+
+  private async send(method: 'GET' | 'POST', url: string, profile: ServiceProfile, signal: AbortSignal | undefined, body?: FormData): Promise<Response> {
+    const init: RequestInit = {
+      method,
+      headers: { Accept: 'application/json', [profile.auth.header]: profile.auth.value },
+      body,
+      redirect: 'follow',
+      signal: this.timeoutSignal(signal),
+    };
+    return this.request(url, init, signal, method, new URL(url).pathname);
+  }
+
+  private async request(url: string, init: RequestInit, userSignal: AbortSignal | undefined, method: string, logPath: string): Promise<Response> {
+    const started = Date.now();
+    try {
+      const response = await this.options.fetch(url, init);
+      const requestId = response.headers.get('x-request-id') ?? response.headers.get('request-id') ?? undefined;
+      this.options.log?.(`${method} ${logPath} ${response.status}${requestId ? ` request-id=${requestId}` : ''} ${Date.now() - started} ms`);
+      return response;
+    } catch (err) {
+      this.options.log?.(`${method} ${logPath} failed after ${Date.now() - started} ms: ${causeCode(err) ?? (err as Error).name}`);
+      throw this.transportError(err, userSignal, method, init.body !== undefined);
+    }
+  }
+
+  private transportError(err: unknown, userSignal: AbortSignal | undefined, method: string, hadBody: boolean): UpscaleError {
+    if (userSignal?.aborted) {
+      return new UpscaleError('cancelled', 'Cancelled.', { mayHaveBeenCharged: hadBody });
+    }
+    const code = causeCode(err);
+    const name = (err as Error)?.name;
+    if (name === 'TimeoutError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+      return new UpscaleError('timeout', `The service did not answer within ${Math.round(this.options.requestTimeoutMs / 1000)} s.`, { mayHaveBeenCharged: hadBody });
+    }
+    const notSent = code !== undefined && notSentCodes.has(code);
+    return new UpscaleError('network', `Could not reach the service (${code ?? (err as Error)?.message ?? 'network error'}).`, {
+      mayHaveBeenCharged: hadBody && !notSent && method === 'POST',
+    });
+  }
+
+  private timeoutSignal(user: AbortSignal | undefined): AbortSignal {
+    const timeout = AbortSignal.timeout(this.options.requestTimeoutMs);
+    return user ? AbortSignal.any([user, timeout]) : timeout;
+  }
+
+  private async readAnswer(response: Response, url: string, isSubmit: boolean): Promise<Extract<Answer, { kind: 'images' | 'task' }>> {
+    const requestIdHeader = response.headers.get('x-request-id') ?? undefined;
+    let text: string;
+    try {
+      text = await readCapped(response, maxJsonBytes);
+    } catch (err) {
+      throw this.transportError(err, undefined, isSubmit ? 'POST' : 'GET', isSubmit);
+    }
+    let body: unknown;
+    let parsedOk = true;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      parsedOk = false;
+      body = text;
+    }
+    const requestId = requestIdOf(body) ?? requestIdHeader;
+    if (!response.ok) {
+      throw failureForStatus(response.status, errorMessageOf(parsedOk ? body : text.slice(0, 200)), requestId, parseRetryAfter(response.headers.get('retry-after')), isSubmit);
+    }
+    if (!parsedOk) {
+      throw new UpscaleError('unexpected', `The service answered HTTP ${response.status} with a body that is not JSON: "${text.slice(0, 120)}".`, { status: response.status, requestId, mayHaveBeenCharged: isSubmit });
+    }
+    const answer = parseAnswer(body);
+    if (answer.kind === 'error') {
+      throw failureForMessage(answer.message, answer.requestId ?? requestId, isSubmit);
+    }
+    if (answer.kind === 'unknown') {
+      throw new UpscaleError('unexpected', `The service answered ${new URL(url).pathname} in an unknown shape: "${text.slice(0, 120)}".`, { status: response.status, requestId, mayHaveBeenCharged: isSubmit });
+    }
+    return answer.requestId || !requestId ? answer : { ...answer, requestId };
+  }
+
+  private wait(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(new UpscaleError('cancelled', 'Cancelled.'));
+        return;
+      }
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(new UpscaleError('cancelled', 'Cancelled.'));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+}
+
+function withImages(answer: Extract<Answer, { kind: 'images' }>, taskId?: string): UpscaleOutcome {
+  if (answer.images.length === 0) {
+    throw new UpscaleError('unexpected', 'The service answered without any image.', { requestId: answer.requestId, mayHaveBeenCharged: true });
+  }
+  if (answer.images.every((i) => !i.isImageSafe)) {
+    throw new UpscaleError('safety', 'The service withheld the result as unsafe.', { requestId: answer.requestId, mayHaveBeenCharged: true });
+  }
+  return { images: answer.images, requestId: answer.requestId, taskId };
+}
+
+const balanceWords = /insufficient|balance|quota|余额|额度|credit/i;
+
+function failureForMessage(message: string, requestId: string | undefined, charged: boolean): UpscaleError {
+  const kind: FailureKind = balanceWords.test(message) ? 'balance' : /unauthori[sz]ed|invalid (api )?key|令牌|token/i.test(message) ? 'auth' : 'badRequest';
+  return new UpscaleError(kind, `The service refused the request: ${message}.`, { requestId, serviceMessage: message, mayHaveBeenCharged: charged && kind === 'badRequest' });
+}
+
+function failureForStatus(status: number, message: string | undefined, requestId: string | undefined, retryAfterMs: number | undefined, isSubmit: boolean): UpscaleError {
+  const said = message ? `: ${message}` : '';
+  const details = { status, requestId, serviceMessage: message, retryAfterMs };
+  if (message && balanceWords.test(message)) {
+    return new UpscaleError('balance', `The account has no balance left (HTTP ${status}${said}).`, details);
+  }
+  switch (status) {
+    case 401:
+    case 403:
+      return new UpscaleError('auth', `The service did not accept the API key (HTTP ${status}${said}).`, details);
+    case 402:
+      return new UpscaleError('balance', `The account has no balance left (HTTP 402${said}).`, details);
+    case 400:
+      return new UpscaleError('badRequest', `The service refused the request (HTTP 400${said}).`, details);
+    case 404:
+      return new UpscaleError('unexpected', `The service has no such path (HTTP 404${said}).`, details);
+    case 413:
+      return new UpscaleError('tooLarge', `The image is too large for the service (HTTP 413${said}).`, details);
+    case 422:
+      return new UpscaleError('safety', `The service refused the image on safety grounds (HTTP 422${said}).`, details);
+    case 429:
+      return new UpscaleError('rateLimited', `The service is limiting requests (HTTP 429${said}).`, details);
+    default:
+      if (status >= 500) {
+        return new UpscaleError('server', `The service failed (HTTP ${status}${said}).`, { ...details, mayHaveBeenCharged: isSubmit });
+      }
+      return new UpscaleError('unexpected', `The service answered HTTP ${status}${said}.`, details);
+  }
+}
+
+async function readCapped(response: Response, cap: number): Promise<string> {
+  if (!response.body) {
+    return '';
+  }
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    total += chunk.length;
+    if (total > cap) {
+      await response.body.cancel().catch(() => undefined);
+      break;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export function joinUrl(base: string, path: string): string {
+  return base.replace(/\/+$/, '') + '/' + path.replace(/^\/+/, '');
+}
+
+/** Seconds or an HTTP date, as RFC 9110 allows. */
+export function parseRetryAfter(value: string | null): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+function backoff(attempt: number): number {
+  return Math.min(1000 * 2 ** (attempt - 1), 30_000);
+}
+
+function causeCode(err: unknown): string | undefined {
+  const cause = (err as { cause?: { code?: string } })?.cause;
+  return cause?.code ?? (err as { code?: string })?.code;
+}
+
+/** Result links carry signatures in their query: keep those out of the log. */
+function redactQuery(url: URL): string {
+  return `${url.host}${url.pathname}${url.search ? '?…' : ''}`;
+}

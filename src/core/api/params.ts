@@ -1,0 +1,49 @@
+/** The fields of `image_request`, as the upscale endpoint documents them. */
+export interface UpscaleParams {
+  prompt?: string;
+  resemblance?: number;
+  detail?: number;
+  magicPrompt?: 'AUTO' | 'ON' | 'OFF';
+  numImages?: number;
+  /** Omitted for a random seed. */
+  seed?: number;
+}
+
+export const limits = {
+  resemblance: { min: 1, max: 100 },
+  detail: { min: 1, max: 100 },
+  numImages: { min: 1, max: 8 },
+  seed: { min: 0, max: 2147483647 },
+  promptLength: 2000,
+} as const;
+
+/** Returns what is wrong with the parameters, or undefined when they can be sent. */
+export function paramsProblem(p: UpscaleParams): string | undefined {
+  for (const key of ['resemblance', 'detail', 'numImages', 'seed'] as const) {
+    const value = p[key];
+    if (value === undefined) continue;
+    const { min, max } = limits[key];
+    if (!Number.isInteger(value) || value < min || value > max) {
+      return `${key} must be a whole number from ${min} to ${max}`;
+    }
+  }
+  if (p.magicPrompt !== undefined && !['AUTO', 'ON', 'OFF'].includes(p.magicPrompt)) {
+    return 'magicPrompt must be AUTO, ON or OFF';
+  }
+  if (p.prompt !== undefined && p.prompt.length > limits.promptLength) {
+    return `the prompt is longer than ${limits.promptLength} characters`;
+  }
+  return undefined;
+}
+
+/** The JSON text of the `image_request` field; only what is set is sent. */
+export function imageRequestJson(p: UpscaleParams): string {
+  const body: Record<string, unknown> = {};
+  if (p.prompt) body.prompt = p.prompt;
+  if (p.resemblance !== undefined) body.resemblance = p.resemblance;
+  if (p.detail !== undefined) body.detail = p.detail;
+  if (p.magicPrompt !== undefined) body.magic_prompt_option = p.magicPrompt;
+  if (p.numImages !== undefined) body.num_images = p.numImages;
+  if (p.seed !== undefined) body.seed = p.seed;
+  return JSON.stringify(body);
+}

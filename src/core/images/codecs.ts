@@ -1,0 +1,113 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { sniffFormat, UpscalableFormat } from './format';
+
+/** RGBA pixels, 8 bits a channel, rows top to bottom. */
+export interface Pixels {
+  width: number;
+  height: number;
+  data: Uint8ClampedArray;
+}
+
+export interface Codecs {
+  decode(bytes: Uint8Array): Promise<Pixels & { format: UpscalableFormat }>;
+  encode(pixels: Pixels, format: UpscalableFormat, options?: { quality?: number }): Promise<Uint8Array>;
+}
+
+/** Where each codec's WebAssembly file lies, relative to the folder `locate` is given. */
+export const wasmFiles = {
+  png: 'png/codec/pkg/squoosh_png_bg.wasm',
+  jpegDec: 'jpeg/codec/dec/mozjpeg_dec.wasm',
+  jpegEnc: 'jpeg/codec/enc/mozjpeg_enc.wasm',
+  webpDec: 'webp/codec/dec/webp_dec.wasm',
+  webpEnc: 'webp/codec/enc/webp_enc_simd.wasm',
+} as const;
+
+let loading: Promise<Codecs> | undefined;
+
+/**
+ * Loads the WebAssembly codecs (jSquash: Squoosh's libpng/oxipng, MozJPEG and libwebp) on first
+ * use. `wasmRoot` is the folder that holds the `@jsquash` packages' files as laid out in `wasmFiles`.
+ */
+export function loadCodecs(wasmRoot = jsquashRoot()): Promise<Codecs> {
+  loading ??= instantiate(wasmRoot).catch((err) => {
+    loading = undefined;
+    throw err;
+  });
+  return loading;
+}
+
+function jsquashRoot(): string {
+  return dirname(dirname(require.resolve('@jsquash/png/package.json')));
+}
+
+async function instantiate(root: string): Promise<Codecs> {
+  // @types/node 20 does not declare the WebAssembly global that Node has.
+  const wasm = (globalThis as unknown as { WebAssembly: { Module: new (bytes: Uint8Array) => object } }).WebAssembly;
+  const module = async (file: string) => new wasm.Module(await readFile(join(root, file))) as never;
+  // ImageData is a browser type that the codecs construct; Node has none.
+  const g = globalThis as { ImageData?: unknown };
+  g.ImageData ??= class ImageData {
+    readonly colorSpace = 'srgb';
+    constructor(
+      readonly data: Uint8ClampedArray,
+      readonly width: number,
+      readonly height: number,
+    ) {}
+  };
+  const [pngDec, pngEnc, jpegDec, jpegEnc, webpDec, webpEnc] = await Promise.all([
+    import('@jsquash/png/decode.js'),
+    import('@jsquash/png/encode.js'),
+    import('@jsquash/jpeg/decode.js'),
+    import('@jsquash/jpeg/encode.js'),
+    import('@jsquash/webp/decode.js'),
+    import('@jsquash/webp/encode.js'),
+  ]);
+  const png = await module(wasmFiles.png);
+  await Promise.all([
+    pngDec.init(png),
+    pngEnc.init(png),
+    jpegDec.init(await module(wasmFiles.jpegDec)),
+    jpegEnc.init(await module(wasmFiles.jpegEnc)),
+    webpDec.init(await module(wasmFiles.webpDec)),
+    webpEnc.init(await module(wasmFiles.webpEnc)),
+  ]);
+  return {
+    async decode(bytes) {
+      const format = sniffFormat(bytes);
+      const buffer = bytes.slice().buffer as ArrayBuffer;
+      let image: ImageDataLike;
+      switch (format) {
+        case 'png':
+          image = await pngDec.default(buffer);
+          break;
+        case 'jpeg':
+          image = await jpegDec.default(buffer, { preserveOrientation: true });
+          break;
+        case 'webp':
+          image = await webpDec.default(buffer);
+          break;
+        default:
+          throw new Error('not a PNG, JPEG or WebP image');
+      }
+      return { width: image.width, height: image.height, data: image.data, format };
+    },
+    async encode(pixels, format, options = {}) {
+      const image = new (g.ImageData as new (d: Uint8ClampedArray, w: number, h: number) => ImageDataLike)(pixels.data, pixels.width, pixels.height);
+      switch (format) {
+        case 'png':
+          return new Uint8Array(await pngEnc.default(image as never));
+        case 'jpeg':
+          return new Uint8Array(await jpegEnc.default(image as never, { quality: options.quality ?? 90 }));
+        case 'webp':
+          return new Uint8Array(await webpEnc.default(image as never, { quality: options.quality ?? 90 }));
+      }
+    },
+  };
+}
+
+interface ImageDataLike {
+  width: number;
+  height: number;
+  data: Uint8ClampedArray;
+}
