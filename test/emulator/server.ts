@@ -25,7 +25,7 @@ export interface EmulatorStats {
   submits: number;
   taskQueries: number;
   downloads: number;
-  /** Headers of the last request, as received. */
+  /** Headers of the last upload, as received. */
   lastHeaders: IncomingMessage['headers'];
   /** The last `image_request` received, parsed. */
   lastImageRequest: Record<string, unknown> | undefined;
@@ -89,7 +89,6 @@ export class Emulator {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.origin);
-    this.stats.lastHeaders = req.headers;
     const path = url.pathname;
     if (req.method === 'GET' && path.startsWith('/files/')) {
       return this.serveFile(path.slice('/files/'.length), res);
@@ -120,6 +119,7 @@ export class Emulator {
 
   private async submit(req: IncomingMessage, res: ServerResponse): Promise<void> {
     this.stats.submits++;
+    this.stats.lastHeaders = req.headers;
     let form: FormData;
     try {
       form = await new Request(`${this.origin}/`, {

@@ -1,5 +1,6 @@
 /** Why an upscale did not produce images, in terms a user can act on. */
 export type FailureKind =
+  | 'input' // the file cannot be sent: refused before any upload
   | 'auth' // 401/403: the key is wrong or has no access
   | 'balance' // 402 or a gateway's "insufficient balance"
   | 'badRequest' // 400: the service refused the parameters or the image
@@ -37,6 +38,7 @@ export class UpscaleError extends Error {
 }
 
 const nextStep: Record<FailureKind, string> = {
+  input: 'Choose a PNG, JPEG or WebP image.',
   auth: 'Check the API key: run "Ideogram: Set API Key".',
   balance: 'Top up the account at your API provider, then try again.',
   badRequest: 'Check the image and the parameters, then try again.',

@@ -47,3 +47,13 @@ export function imageRequestJson(p: UpscaleParams): string {
   if (p.seed !== undefined) body.seed = p.seed;
   return JSON.stringify(body);
 }
+
+/** A one-line description of what was asked, for the panel. */
+export function paramsSummary(p: UpscaleParams): string {
+  const parts: string[] = [];
+  if (p.prompt) parts.push(`"${p.prompt.length > 40 ? p.prompt.slice(0, 39) + '…' : p.prompt}"`);
+  parts.push(`resemblance ${p.resemblance ?? 50}`, `detail ${p.detail ?? 50}`, `magic prompt ${p.magicPrompt ?? 'AUTO'}`);
+  const n = p.numImages ?? 1;
+  parts.push(n === 1 ? '1 image' : `${n} images`, p.seed === undefined ? 'random seed' : `seed ${p.seed}`);
+  return parts.join(' · ');
+}

@@ -1,0 +1,32 @@
+import { ServiceProfile } from './client';
+
+/** The API gateway's upscale endpoint: `{baseUrl}/ideogram/upscale` with a Bearer key. */
+export function gatewayProfile(baseUrl: string, taskQueryPath: string, key: string): ServiceProfile {
+  return {
+    baseUrl: checkedBaseUrl(baseUrl),
+    submitPath: '/ideogram/upscale',
+    taskQueryPath,
+    auth: { header: 'Authorization', value: `Bearer ${key}` },
+  };
+}
+
+/**
+ * A key must not cross the network in clear text: plain http is accepted only for this machine
+ * (a local emulator or proxy).
+ */
+export function checkedBaseUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error(`"${raw}" is not a URL. Set "ideogramUpscale.baseUrl" to the address of your gateway, such as https://yunwu.ai.`);
+  }
+  if (url.protocol === 'https:') return url.href.replace(/\/+$/, '');
+  if (url.protocol === 'http:' && isLoopback(url.hostname)) return url.href.replace(/\/+$/, '');
+  throw new Error(`"${raw}" is not an https address; the key is only sent over https (plain http only to this machine).`);
+}
+
+export function isLoopback(hostname: string): boolean {
+  const h = hostname.replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}

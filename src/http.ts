@@ -1,0 +1,23 @@
+import * as vscode from 'vscode';
+import { UpscaleClient } from './core/api/client';
+import { readSettings } from './settings';
+
+/**
+ * The client goes through the extension host's global `fetch`, so VS Code's proxy settings and
+ * certificates apply. undici (kept out of the bundle) only supplies a dispatcher with a short
+ * connect timeout: a gateway that cannot be reached fails fast, before any byte is sent, which is
+ * the one network failure that is safe to retry.
+ */
+export function clientFactory(log: vscode.LogOutputChannel): () => UpscaleClient {
+  let dispatcher: object | undefined;
+  return () => {
+    const settings = readSettings();
+    dispatcher ??= new (require('undici') as typeof import('undici')).Agent({ connect: { timeout: 15_000 } });
+    return new UpscaleClient({
+      fetch: (input, init) => globalThis.fetch(input, { ...init, dispatcher } as RequestInit),
+      requestTimeoutMs: settings.requestTimeoutMs,
+      taskTimeoutMs: settings.taskTimeoutMs,
+      log: (line) => log.info(line),
+    });
+  };
+}

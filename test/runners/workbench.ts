@@ -1,0 +1,152 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { cp, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+/**
+ * A real VS Code (the one the code-server package carries, 1.100) served on 127.0.0.1, with the
+ * extension under development loaded through the page address, as ../shared/docs/real-vscode.md
+ * describes. Used by the test runner, the UI tests and `npm run try`.
+ */
+export const repoRoot = resolve(__dirname, '..', '..', '..');
+const codeServerBin = join(repoRoot, '.vscode-test', 'code-server', 'node_modules', '.bin', 'code-server');
+
+export interface WorkbenchOptions {
+  /** Copied to a fresh folder, so tests never change the repository's files. */
+  workspaceTemplate: string;
+  /** User settings written before the server starts. */
+  settings?: Record<string, unknown>;
+  /** Environment for the server, inherited by its extension host. */
+  env?: Record<string, string>;
+  port?: number;
+  extraArgs?: string[];
+}
+
+export interface Workbench {
+  port: number;
+  workspace: string;
+  userDataDir: string;
+  /** The page that opens the workspace with the extension loaded (and the tests, when given). */
+  url(extensionTestsPath?: string): string;
+  stop(): Promise<void>;
+}
+
+export async function startWorkbench(options: WorkbenchOptions): Promise<Workbench> {
+  if (!existsSync(codeServerBin)) {
+    throw new Error('The test VS Code is not installed: run `bash test/runners/install-code-server.sh` (it needs Debian\'s ripgrep and libkrb5-dev).');
+  }
+  const root = await mkdtemp(join(tmpdir(), 'ideogram-upscale-vscode-'));
+  const workspace = join(root, 'workspace');
+  const userDataDir = join(root, 'user');
+  const extensionsDir = join(root, 'extensions');
+  await cp(options.workspaceTemplate, workspace, { recursive: true });
+  await mkdir(join(userDataDir, 'User'), { recursive: true });
+  await mkdir(extensionsDir, { recursive: true });
+  await writeFile(
+    join(userDataDir, 'User', 'settings.json'),
+    JSON.stringify(
+      {
+        'workbench.startupEditor': 'none',
+        'workbench.tips.enabled': false,
+        'telemetry.telemetryLevel': 'off',
+        'extensions.autoCheckUpdates': false,
+        'extensions.autoUpdate': false,
+        'update.mode': 'none',
+        'git.enabled': false,
+        'security.workspace.trust.enabled': false,
+        ...options.settings,
+      },
+      null,
+      2,
+    ),
+  );
+  const port = options.port ?? (await freePort());
+  const server = spawn(
+    codeServerBin,
+    [
+      '--config', '/dev/null',
+      '--auth', 'none',
+      '--bind-addr', `127.0.0.1:${port}`,
+      '--user-data-dir', userDataDir,
+      '--extensions-dir', extensionsDir,
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      ...(options.extraArgs ?? []),
+      workspace,
+    ],
+    { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const output: string[] = [];
+  const keep = (chunk: Buffer) => {
+    output.push(chunk.toString());
+    if (output.length > 200) output.shift();
+  };
+  server.stdout?.on('data', keep);
+  server.stderr?.on('data', keep);
+  await waitHealthy(port, server, output);
+  const origin = `http://127.0.0.1:${port}`;
+  const remote = (path: string) => `vscode-remote://127.0.0.1:${port}${path}`;
+  return {
+    port,
+    workspace,
+    userDataDir,
+    url(extensionTestsPath) {
+      const payload: [string, string][] = [['extensionDevelopmentPath', remote(repoRoot)]];
+      if (extensionTestsPath) payload.push(['extensionTestsPath', remote(extensionTestsPath)]);
+      return `${origin}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+    },
+    async stop() {
+      await stopProcess(server);
+    },
+  };
+}
+
+async function waitHealthy(port: number, server: ChildProcess, output: string[]): Promise<void> {
+  const until = Date.now() + 60_000;
+  while (Date.now() < until) {
+    if (server.exitCode !== null) {
+      throw new Error(`code-server exited with ${server.exitCode}:\n${output.join('')}`);
+    }
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+      if (res.ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  await stopProcess(server);
+  throw new Error(`code-server did not answer /healthz within 60 s:\n${output.join('')}`);
+}
+
+function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Debian's Chromium, headless, with the flags this closed network needs. */
+export const chromiumLaunchOptions = {
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+};

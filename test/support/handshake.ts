@@ -1,0 +1,34 @@
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/**
+ * The suite runs inside VS Code; the runner outside drives the browser. They talk through files
+ * in the test output folder, named by environment variables the runner gives the VS Code server
+ * (whose extension host inherits them).
+ */
+export const env = {
+  /** Where results, screenshots and logs go. */
+  outDir: process.env.IDEOGRAM_TEST_OUT ?? join(__dirname, '..', '..', '..', 'test-output'),
+  /** Set when a runner that can take screenshots is outside. */
+  canScreenshot: process.env.IDEOGRAM_TEST_SCREENSHOTS === '1',
+};
+
+export const requestDir = () => join(env.outDir, 'requests');
+
+/**
+ * Asks the runner for a screenshot of the whole workbench and waits until it is saved. Returns
+ * the PNG's path, or undefined under a runner that cannot take one (@vscode/test-electron).
+ */
+export async function screenshot(name: string, timeoutMs = 20_000): Promise<string | undefined> {
+  if (!env.canScreenshot) return undefined;
+  await mkdir(requestDir(), { recursive: true });
+  const done = join(requestDir(), `${name}.done`);
+  await writeFile(join(requestDir(), `${name}.screenshot`), '');
+  const until = Date.now() + timeoutMs;
+  while (!existsSync(done)) {
+    if (Date.now() > until) throw new Error(`the runner took no screenshot "${name}" within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return join(env.outDir, 'screenshots', `${name}.png`);
+}
