@@ -22,6 +22,7 @@ export interface EmulatorOptions {
 }
 
 export interface EmulatorStats {
+  /** Uploads received, refused ones included. */
   submits: number;
   taskQueries: number;
   downloads: number;
@@ -94,6 +95,9 @@ export class Emulator {
       return this.serveFile(path.slice('/files/'.length), res);
     }
     if (req.method === 'POST' && (path === '/ideogram/upscale' || path === '/upscale')) {
+      // Every upload counts, accepted or not: each one may cost the user money.
+      this.stats.submits++;
+      this.stats.lastHeaders = req.headers;
       if (!this.authorised(req, path === '/upscale' ? 'api-key' : 'bearer')) {
         return json(res, 401, { error: { message: 'Invalid API key', type: 'invalid_request_error' }, request_id: requestId() });
       }
@@ -118,8 +122,6 @@ export class Emulator {
   }
 
   private async submit(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    this.stats.submits++;
-    this.stats.lastHeaders = req.headers;
     let form: FormData;
     try {
       form = await new Request(`${this.origin}/`, {

@@ -23,6 +23,8 @@ export async function run(): Promise<void> {
   };
   Mocha.reporters.Base.consoleLog = print;
   print(`Running inside VS Code ${vscode.version} (${vscode.env.appName}, ${vscode.env.appHost}), Node ${process.version}`);
+  const extension = vscode.extensions.getExtension('ideogram-upscale.ideogram-upscale');
+  print(`Extension under test: ${extension?.packageJSON.version} from ${extension?.extensionPath}`);
 
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 120_000, reporter: 'spec' });
   for (const file of readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort()) {

@@ -16,9 +16,15 @@ async function main(): Promise<number> {
   await rm(outDir, { recursive: true, force: true });
   await mkdir(join(outDir, 'screenshots'), { recursive: true });
   const resultFile = join(outDir, 'integration-result.json');
+  // `npm test` packages first, so the suite runs against the installed .vsix; `--source` loads the
+  // repository's folder instead (quicker while working on the code).
+  const vsix = process.argv.includes('--source') ? undefined : join(repoRoot, 'dist', 'ideogram-upscale.vsix');
+  if (vsix && !existsSync(vsix)) throw new Error('dist/ideogram-upscale.vsix is missing: run `npm run package` (npm test does).');
+  console.log(vsix ? 'Testing the packaged extension dist/ideogram-upscale.vsix, installed into VS Code' : 'Testing the extension from the repository folder');
   const workbench = await startWorkbench({
     workspaceTemplate: join(repoRoot, 'test', 'fixtures', 'workspace'),
     env: { IDEOGRAM_TEST_OUT: outDir, IDEOGRAM_TEST_SCREENSHOTS: '1' },
+    vsix,
   });
   const browser = await chromium.launch(chromiumLaunchOptions);
   try {

@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -22,6 +22,11 @@ export interface WorkbenchOptions {
   env?: Record<string, string>;
   port?: number;
   extraArgs?: string[];
+  /**
+   * A packaged extension to install and load instead of the repository's folder, so that what is
+   * tested is exactly what users install.
+   */
+  vsix?: string;
 }
 
 export interface Workbench {
@@ -35,7 +40,7 @@ export interface Workbench {
 
 export async function startWorkbench(options: WorkbenchOptions): Promise<Workbench> {
   if (!existsSync(codeServerBin)) {
-    throw new Error('The test VS Code is not installed: run `bash test/runners/install-code-server.sh` (it needs Debian\'s ripgrep and libkrb5-dev).');
+    throw new Error('The test VS Code is not installed: run `bash test/runners/setup-vscode.sh`.');
   }
   const root = await mkdtemp(join(tmpdir(), 'ideogram-upscale-vscode-'));
   const workspace = join(root, 'workspace');
@@ -62,6 +67,10 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Workben
       2,
     ),
   );
+  let extensionPath = repoRoot;
+  if (options.vsix) {
+    extensionPath = await installVsix(options.vsix, userDataDir, extensionsDir);
+  }
   const port = options.port ?? (await freePort());
   const server = spawn(
     codeServerBin,
@@ -94,7 +103,7 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Workben
     workspace,
     userDataDir,
     url(extensionTestsPath) {
-      const payload: [string, string][] = [['extensionDevelopmentPath', remote(repoRoot)]];
+      const payload: [string, string][] = [['extensionDevelopmentPath', remote(extensionPath)]];
       if (extensionTestsPath) payload.push(['extensionTestsPath', remote(extensionTestsPath)]);
       return `${origin}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
     },
@@ -102,6 +111,20 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Workben
       await stopProcess(server);
     },
   };
+}
+
+/** Installs a .vsix the way a user's `--install-extension` does and returns its folder. */
+async function installVsix(vsix: string, userDataDir: string, extensionsDir: string): Promise<string> {
+  await new Promise<void>((resolvePromise, reject) => {
+    const child = spawn(codeServerBin, ['--config', '/dev/null', '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
+    child.on('exit', (code) => (code === 0 ? resolvePromise() : reject(new Error(`installing ${vsix} failed (${code}):\n${output}`))));
+  });
+  const installed = (await readdir(extensionsDir)).find((name) => name.startsWith('ideogram-upscale.ideogram-upscale-'));
+  if (!installed) throw new Error(`${vsix} was not installed into ${extensionsDir}`);
+  return join(extensionsDir, installed);
 }
 
 async function waitHealthy(port: number, server: ChildProcess, output: string[]): Promise<void> {

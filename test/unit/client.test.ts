@@ -1,0 +1,88 @@
+import * as assert from 'node:assert/strict';
+import { openAsBlob } from 'node:fs';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ServiceProfile, UpscaleClient } from '../../src/core/api/client';
+import { UpscaleError } from '../../src/core/api/errors';
+import { gatewayProfile } from '../../src/core/api/services';
+import { loadCodecs } from '../../src/core/images/codecs';
+import { Emulator } from '../emulator/server';
+
+const fixtures = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'workspace', 'assets');
+const key = 'sk-unit-key';
+
+describe('UpscaleClient against the emulator over HTTP', function () {
+  this.timeout(20_000);
+  let emulator: Emulator;
+  let profile: ServiceProfile;
+  let dir: string;
+  const client = new UpscaleClient({ fetch, requestTimeoutMs: 10_000, taskTimeoutMs: 10_000, poll: { firstMs: 50, factor: 1.5, maxMs: 200 } });
+  const source = async (name: string, type: string) => ({ blob: await openAsBlob(join(fixtures, name), { type }), fileName: name });
+
+  before(async () => {
+    emulator = new Emulator({ key });
+    const url = await emulator.start();
+    profile = gatewayProfile(url, '/ideogram/upscale/{task_id}', key);
+    dir = await mkdtemp(join(tmpdir(), 'client-test-'));
+  });
+  after(() => emulator.stop());
+  beforeEach(() => emulator.reset({ key }));
+
+  it('sends the multipart body with the parameters and the Bearer key, and reads the synchronous list', async () => {
+    const outcome = await client.upscale(profile, await source('logo.png', 'image/png'), { resemblance: 70, detail: 30, magicPrompt: 'OFF', numImages: 2, seed: 42 });
+    assert.equal(outcome.images.length, 2);
+    assert.deepEqual(outcome.images.map((i) => i.seed), [42, 43]);
+    assert.equal(outcome.images[0].resolution, '256x192');
+    assert.deepEqual(emulator.stats.lastImageRequest, { resemblance: 70, detail: 30, magic_prompt_option: 'OFF', num_images: 2, seed: 42 });
+    assert.equal(emulator.stats.lastHeaders.authorization, `Bearer ${key}`);
+    assert.equal(emulator.stats.lastHeaders.accept, 'application/json');
+  });
+
+  it('reads a gateway-wrapped list and downloads a real image at twice the size', async () => {
+    emulator.reset({ key, shape: 'wrapped' });
+    const outcome = await client.upscale(profile, await source('photo.jpg', 'image/jpeg'), {});
+    const file = join(dir, 'wrapped.jpg');
+    const downloaded = await client.download(outcome.images[0].url, file);
+    assert.equal(downloaded.format, 'jpeg');
+    const image = await (await loadCodecs()).decode(new Uint8Array(await readFile(file)));
+    assert.deepEqual([image.width, image.height], [320, 240]);
+  });
+
+  it('polls a task until it succeeds', async () => {
+    emulator.reset({ key, shape: 'task', taskMs: 300 });
+    const outcome = await client.upscale(profile, await source('banner.webp', 'image/webp'), {});
+    assert.ok(outcome.taskId, 'the outcome names the task');
+    assert.ok(emulator.stats.taskQueries >= 2, `polled ${emulator.stats.taskQueries} times`);
+    assert.equal(emulator.stats.submits, 1);
+    const downloaded = await client.download(outcome.images[0].url, join(dir, 'task.webp'));
+    assert.equal(downloaded.format, 'webp');
+  });
+
+  it('polls a task until it fails, and reports the service\'s reason', async () => {
+    emulator.reset({ key, shape: 'task', taskMs: 100, taskOutcome: 'failed' });
+    const err = await client.upscale(profile, await source('logo.png', 'image/png'), {}).then(() => undefined, (e: unknown) => e);
+    assert.ok(err instanceof UpscaleError);
+    assert.equal(err.kind, 'taskFailed');
+    assert.match(err.message, /image could not be processed/);
+    assert.equal(emulator.stats.submits, 1, 'a failed task is not resubmitted');
+  });
+
+  it('turns a 400 into a bad-request failure with the service\'s message', async () => {
+    const err = await client.upscale(profile, await source('logo.png', 'image/png'), { resemblance: 0 }).then(() => undefined, (e: unknown) => e);
+    assert.ok(err instanceof UpscaleError);
+    assert.equal(err.kind, 'badRequest');
+    assert.equal(err.details.status, 400);
+    assert.match(err.message, /resemblance must be an integer between 1 and 100/);
+  });
+
+  it('turns a 401 into an auth failure that names no key', async () => {
+    const wrong = gatewayProfile(emulator.url, '/ideogram/upscale/{task_id}', 'sk-wrong-key');
+    const err = await client.upscale(wrong, await source('logo.png', 'image/png'), {}).then(() => undefined, (e: unknown) => e);
+    assert.ok(err instanceof UpscaleError);
+    assert.equal(err.kind, 'auth');
+    assert.equal(err.details.status, 401);
+    assert.ok(!err.message.includes('sk-wrong-key'));
+    assert.equal(emulator.stats.submits, 1, 'a refused key is not retried');
+  });
+});
