@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { sniffFormat, UpscalableFormat } from './format';
@@ -37,7 +38,10 @@ export function loadCodecs(wasmRoot = jsquashRoot()): Promise<Codecs> {
   return loading;
 }
 
+/** Beside the bundle (dist/wasm, as packaged) or, when run from sources, the installed packages. */
 function jsquashRoot(): string {
+  const packaged = join(__dirname, 'wasm');
+  if (existsSync(packaged)) return packaged;
   return dirname(dirname(require.resolve('@jsquash/png/package.json')));
 }
 
@@ -75,14 +79,17 @@ async function instantiate(root: string): Promise<Codecs> {
   return {
     async decode(bytes) {
       const format = sniffFormat(bytes);
-      const buffer = bytes.slice().buffer as ArrayBuffer;
+      // A copy of exactly these bytes: a Node Buffer's .buffer may be a larger shared pool.
+      const buffer = Uint8Array.prototype.slice.call(bytes).buffer as ArrayBuffer;
       let image: ImageDataLike;
       switch (format) {
         case 'png':
           image = await pngDec.default(buffer);
           break;
         case 'jpeg':
-          image = await jpegDec.default(buffer, { preserveOrientation: true });
+          // Pixels as stored, not turned by the EXIF orientation: sizes then agree with the file's
+          // header, and a replace keeps the orientation tag instead of turning the image twice.
+          image = await jpegDec.default(buffer, { preserveOrientation: false });
           break;
         case 'webp':
           image = await webpDec.default(buffer);

@@ -1,0 +1,668 @@
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { crc32 as zlibCrc32, deflateSync } from 'node:zlib';
+import { alphaIsFlat, hasMeaningfulAlpha, rebuildAlpha, resizePixels } from '../../src/core/images/alpha';
+import { compareAspect, describeResize } from '../../src/core/images/aspect';
+import { Codecs, loadCodecs, Pixels } from '../../src/core/images/codecs';
+import { convertImage } from '../../src/core/images/convert';
+import { readSize, sniffFormat } from '../../src/core/images/format';
+import {
+  crc32,
+  keepMetadata,
+  minimalExif,
+  pngChunkTypes,
+  readExifOrientation,
+  readExifTags,
+  readJpegExif,
+  readJpegIcc,
+  readPngColorChunks,
+  readWebpIcc,
+  writeJpegWithSegments,
+  writePngWithChunks,
+  writeWebpWithIcc,
+} from '../../src/core/images/metadata';
+
+const fixtures = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'workspace', 'assets');
+const fixture = (name: string) => new Uint8Array(readFileSync(join(fixtures, name)));
+
+// ---------------------------------------------------------------------------------------------
+// Hand-made metadata, built here independently of the code under test.
+
+/** A plausible ICC profile header followed by a recognisable pattern; codecs do not validate it. */
+function fakeIcc(size = 400): Uint8Array {
+  const b = Buffer.alloc(size);
+  b.writeUInt32BE(size, 0);
+  b.write('none', 4, 'latin1');
+  b.writeUInt32BE(0x02100000, 8);
+  b.write('mntrRGB XYZ ', 12, 'latin1');
+  b.write('acsp', 36, 'latin1');
+  for (let i = 132; i < size; i++) {
+    b[i] = (i * 31 + 7) & 0xff;
+  }
+  return new Uint8Array(b);
+}
+
+function rawPngChunk(type: string, data: Uint8Array): Uint8Array {
+  const b = Buffer.alloc(12 + data.length);
+  b.writeUInt32BE(data.length, 0);
+  b.write(type, 4, 'latin1');
+  Buffer.from(data).copy(b, 8);
+  b.writeUInt32BE(zlibCrc32(b.subarray(4, 8 + data.length)), 8 + data.length);
+  return new Uint8Array(b);
+}
+
+/** Puts chunks right after IHDR (which always ends at byte 33). */
+function pngWith(png: Uint8Array, ...chunks: Uint8Array[]): Uint8Array {
+  return new Uint8Array(Buffer.concat([png.subarray(0, 33), ...chunks, png.subarray(33)]));
+}
+
+function iccpChunk(icc: Uint8Array): Uint8Array {
+  return rawPngChunk('iCCP', new Uint8Array(Buffer.concat([Buffer.from('Test profile\0\0', 'latin1'), deflateSync(icc)])));
+}
+
+function jpegSegment(marker: number, payload: Uint8Array): Uint8Array {
+  const b = Buffer.alloc(4 + payload.length);
+  b[0] = 0xff;
+  b[1] = marker;
+  b.writeUInt16BE(2 + payload.length, 2);
+  Buffer.from(payload).copy(b, 4);
+  return new Uint8Array(b);
+}
+
+function iccSegments(icc: Uint8Array, parts: number): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  const step = Math.ceil(icc.length / parts);
+  for (let n = 0; n < parts; n++) {
+    const head = Buffer.from('ICC_PROFILE\0\0\0', 'latin1');
+    head[12] = n + 1;
+    head[13] = parts;
+    out.push(jpegSegment(0xe2, new Uint8Array(Buffer.concat([head, icc.subarray(n * step, (n + 1) * step)]))));
+  }
+  return out;
+}
+
+/** Puts segments right after SOI and a JFIF APP0 if there is one. */
+function jpegWith(jpeg: Uint8Array, ...segments: Uint8Array[]): Uint8Array {
+  let at = 2;
+  if (jpeg[2] === 0xff && jpeg[3] === 0xe0) {
+    at = 4 + ((jpeg[4] << 8) | jpeg[5]);
+  }
+  return new Uint8Array(Buffer.concat([jpeg.subarray(0, at), ...segments, jpeg.subarray(at)]));
+}
+
+const GPS_LATITUDE = [48, 1, 51, 1, 242424, 10000];
+
+/**
+ * An APP1 Exif segment: IFD0 with Make, Orientation, X/YResolution, ResolutionUnit and a GPS IFD
+ * pointer; the GPS IFD holds a latitude; IFD1 describes a thumbnail.
+ */
+function exifSegment(orientation: number, little: boolean): Uint8Array {
+  const t = Buffer.alloc(300);
+  const u16 = (at: number, v: number) => (little ? t.writeUInt16LE(v, at) : t.writeUInt16BE(v, at));
+  const u32 = (at: number, v: number) => (little ? t.writeUInt32LE(v, at) : t.writeUInt32BE(v, at));
+  t.write(little ? 'II' : 'MM', 0, 'latin1');
+  u16(2, 42);
+  u32(4, 8);
+  // IFD0 at 8: 6 entries -> 2 + 72 + 4 = 78 bytes, data from 86
+  const entries: [number, number, number, number][] = [
+    [0x010f, 2, 8, 86], // Make "TestCam\0"
+    [0x0112, 3, 1, -1], // Orientation, inline
+    [0x011a, 5, 1, 94], // XResolution 300/1
+    [0x011b, 5, 1, 102], // YResolution 300/1
+    [0x0128, 3, 1, -2], // ResolutionUnit inch, inline
+    [0x8825, 4, 1, 110], // GPS IFD
+  ];
+  u16(8, entries.length);
+  entries.forEach(([tag, type, count, value], k) => {
+    const at = 10 + k * 12;
+    u16(at, tag);
+    u16(at + 2, type);
+    u32(at + 4, count);
+    if (value === -1) {
+      u16(at + 8, orientation);
+    } else if (value === -2) {
+      u16(at + 8, 2);
+    } else {
+      u32(at + 8, value);
+    }
+  });
+  u32(10 + entries.length * 12, 200); // next IFD (IFD1)
+  t.write('TestCam\0', 86, 'latin1');
+  u32(94, 300);
+  u32(98, 1);
+  u32(102, 300);
+  u32(106, 1);
+  // GPS IFD at 110: 2 entries -> 2 + 24 + 4 = 30 bytes, data from 140
+  u16(110, 2);
+  u16(112, 0x0001); // GPSLatitudeRef "N"
+  u16(114, 2);
+  u32(116, 2);
+  t.write('N\0', 120, 'latin1');
+  u16(124, 0x0002); // GPSLatitude, 3 rationals
+  u16(126, 5);
+  u32(128, 3);
+  u32(132, 140);
+  u32(136, 0);
+  GPS_LATITUDE.forEach((v, n) => u32(140 + n * 4, v));
+  // IFD1 at 200: Compression = 6 (JPEG thumbnail)
+  u16(200, 1);
+  u16(202, 0x0103);
+  u16(204, 3);
+  u32(206, 1);
+  u16(210, 6);
+  u32(214, 0);
+  return jpegSegment(0xe1, new Uint8Array(Buffer.concat([Buffer.from('Exif\0\0', 'latin1'), t])));
+}
+
+function riffChunk(fourcc: string, payload: Uint8Array): Buffer {
+  const b = Buffer.alloc(8 + payload.length + (payload.length & 1));
+  b.write(fourcc, 0, 'latin1');
+  b.writeUInt32LE(payload.length, 4);
+  Buffer.from(payload).copy(b, 8);
+  return b;
+}
+
+/** An extended WebP holding `icc`, around the chunks of a simple (VP8 or VP8L) WebP. */
+function webpWithIcc(simple: Uint8Array, icc: Uint8Array): Uint8Array {
+  const size = readSize(simple)!;
+  const vp8x = Buffer.alloc(10);
+  vp8x[0] = 0x20;
+  vp8x.writeUIntLE(size.width - 1, 4, 3);
+  vp8x.writeUIntLE(size.height - 1, 7, 3);
+  const body = Buffer.concat([riffChunk('VP8X', vp8x), riffChunk('ICCP', icc), Buffer.from(simple.subarray(12))]);
+  const head = Buffer.alloc(12);
+  head.write('RIFF', 0, 'latin1');
+  head.writeUInt32LE(4 + body.length, 4);
+  head.write('WEBP', 8, 'latin1');
+  return new Uint8Array(Buffer.concat([head, body]));
+}
+
+function webpChunkNames(b: Uint8Array): string[] {
+  const names: string[] = [];
+  const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+  for (let i = 12; i + 8 <= b.length; ) {
+    const size = buf.readUInt32LE(i + 4);
+    names.push(buf.toString('latin1', i, i + 4));
+    i += 8 + size + (size & 1);
+  }
+  return names;
+}
+
+function includesBytes(haystack: Uint8Array, needle: Uint8Array): boolean {
+  return Buffer.from(haystack).indexOf(Buffer.from(needle)) >= 0;
+}
+
+function alphaOf(p: Pixels): Uint8Array {
+  const a = new Uint8Array(p.width * p.height);
+  for (let i = 0; i < a.length; i++) {
+    a[i] = p.data[i * 4 + 3];
+  }
+  return a;
+}
+
+/** Alpha of `p` at `width`×`height` by bilinear interpolation (pixel centres aligned, edges clamped). */
+function bilinearAlpha(p: Pixels, width: number, height: number): Float64Array {
+  const out = new Float64Array(width * height);
+  const at = (x: number, y: number) => p.data[(y * p.width + x) * 4 + 3];
+  for (let y = 0; y < height; y++) {
+    const sy = Math.min(Math.max(((y + 0.5) * p.height) / height - 0.5, 0), p.height - 1);
+    const y0 = Math.floor(sy);
+    const y1 = Math.min(y0 + 1, p.height - 1);
+    const fy = sy - y0;
+    for (let x = 0; x < width; x++) {
+      const sx = Math.min(Math.max(((x + 0.5) * p.width) / width - 0.5, 0), p.width - 1);
+      const x0 = Math.floor(sx);
+      const x1 = Math.min(x0 + 1, p.width - 1);
+      const fx = sx - x0;
+      out[y * width + x] = (at(x0, y0) * (1 - fx) + at(x1, y0) * fx) * (1 - fy) + (at(x0, y1) * (1 - fx) + at(x1, y1) * fx) * fy;
+    }
+  }
+  return out;
+}
+
+function difference(a: ArrayLike<number>, b: ArrayLike<number>): { mean: number; max: number } {
+  assert.equal(a.length, b.length);
+  let sum = 0;
+  let max = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = Math.abs(a[i] - b[i]);
+    sum += d;
+    max = Math.max(max, d);
+  }
+  return { mean: sum / a.length, max };
+}
+
+/** What the service does to transparency: lays the image on black and makes it opaque. */
+function flattenOnBlack(p: Pixels): Pixels {
+  const data = new Uint8ClampedArray(p.data.length);
+  for (let i = 0; i < data.length; i += 4) {
+    const a = p.data[i + 3] / 255;
+    data[i] = p.data[i] * a;
+    data[i + 1] = p.data[i + 1] * a;
+    data[i + 2] = p.data[i + 2] * a;
+    data[i + 3] = 255;
+  }
+  return { width: p.width, height: p.height, data };
+}
+
+function meanAlpha(p: Pixels): number {
+  let sum = 0;
+  for (let i = 3; i < p.data.length; i += 4) {
+    sum += p.data[i];
+  }
+  return sum / (p.width * p.height);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe('images: transparency', function () {
+  this.timeout(30000);
+  let codecs: Codecs;
+  let logo: Pixels;
+  let photo: Pixels;
+
+  before(async () => {
+    codecs = await loadCodecs();
+    logo = await codecs.decode(fixture('logo.png'));
+    photo = await codecs.decode(fixture('photo.jpg'));
+  });
+
+  it('tells transparent images from opaque ones', () => {
+    assert.equal(hasMeaningfulAlpha(logo), true);
+    assert.equal(alphaIsFlat(logo), false);
+    assert.equal(hasMeaningfulAlpha(photo), false);
+    assert.equal(alphaIsFlat(photo), true);
+    const half: Pixels = { width: 2, height: 1, data: new Uint8ClampedArray([1, 2, 3, 128, 4, 5, 6, 128]) };
+    assert.equal(hasMeaningfulAlpha(half), true);
+    assert.equal(alphaIsFlat(half), true);
+  });
+
+  it('rebuilds the alpha of logo.png upscaled 2× and flattened on black', () => {
+    const upscaled = resizePixels(logo, { width: 256, height: 192 });
+    const flat = flattenOnBlack(upscaled);
+    assert.equal(hasMeaningfulAlpha(flat), false);
+    const rebuilt = rebuildAlpha(logo, flat);
+    assert.equal(rebuilt.width, 256);
+    assert.equal(rebuilt.height, 192);
+    assert.equal(hasMeaningfulAlpha(rebuilt), true);
+
+    // Tolerance, on 0..255: mean absolute difference ≤ 2 and max ≤ 24 against the source's alpha
+    // scaled independently (bilinear); filters differ a little on hard edges.
+    const reference = bilinearAlpha(logo, 256, 192);
+    const d = difference(alphaOf(rebuilt), reference);
+    assert.ok(d.mean <= 2, `mean alpha difference ${d.mean}`);
+    assert.ok(d.max <= 24, `max alpha difference ${d.max}`);
+    // The flattened image (all opaque) is far from it, so the comparison does tell.
+    assert.ok(difference(alphaOf(flat), reference).mean > 50);
+
+    // The colours are the result's, untouched.
+    for (let i = 0; i < flat.data.length; i += 4) {
+      if (flat.data[i] !== rebuilt.data[i] || flat.data[i + 1] !== rebuilt.data[i + 1] || flat.data[i + 2] !== rebuilt.data[i + 2]) {
+        assert.fail(`colour changed at pixel ${i / 4}`);
+      }
+    }
+  });
+
+  it('rebuilds alpha for non-integer factors and sizes that are not multiples', () => {
+    for (const [width, height] of [
+      [301, 227],
+      [97, 71],
+      [333, 250],
+    ]) {
+      const result: Pixels = { width, height, data: new Uint8ClampedArray(width * height * 4).fill(200) };
+      const rebuilt = rebuildAlpha(logo, result);
+      assert.equal(rebuilt.width, width);
+      assert.equal(rebuilt.height, height);
+      assert.equal(rebuilt.data.length, width * height * 4);
+      // The same share of the picture is covered, and the transparent corners stay transparent.
+      assert.ok(Math.abs(meanAlpha(rebuilt) - meanAlpha(logo)) < 2, `${width}×${height}: ${meanAlpha(rebuilt)} vs ${meanAlpha(logo)}`);
+      assert.equal(logo.data[3], 0);
+      assert.equal(rebuilt.data[3], 0, `${width}×${height} top-left`);
+      assert.equal(rebuilt.data[rebuilt.data.length - 1], 0, `${width}×${height} bottom-right`);
+      const d = difference(alphaOf(rebuilt), bilinearAlpha(logo, width, height));
+      assert.ok(d.mean <= 3, `${width}×${height}: mean alpha difference ${d.mean}`);
+    }
+  });
+
+  it('keeps a hard opaque/transparent edge within 0..255 (no ringing wraps round)', () => {
+    const w = 8;
+    const src: Pixels = { width: w, height: 1, data: new Uint8ClampedArray(w * 4) };
+    for (let x = 0; x < w; x++) {
+      src.data[x * 4 + 3] = x < w / 2 ? 0 : 255;
+    }
+    const out = rebuildAlpha(src, { width: 29, height: 3, data: new Uint8ClampedArray(29 * 3 * 4) });
+    const a = alphaOf(out);
+    assert.equal(a[0], 0);
+    assert.equal(a[28], 255);
+    for (let x = 1; x < 29; x++) {
+      assert.ok(a[x] >= a[x - 1] - 16, `alpha drops sharply at ${x}: ${a[x - 1]} -> ${a[x]}`);
+    }
+  });
+
+  it('rebuilds the alpha of a 2048×2048 result in well under 2 s', () => {
+    const source: Pixels = { width: 1024, height: 1024, data: new Uint8ClampedArray(1024 * 1024 * 4) };
+    for (let i = 0; i < source.data.length; i++) {
+      source.data[i] = (i * 7) & 0xff;
+    }
+    const result: Pixels = { width: 2048, height: 2048, data: new Uint8ClampedArray(2048 * 2048 * 4) };
+    const started = Date.now();
+    const out = rebuildAlpha(source, result);
+    const ms = Date.now() - started;
+    assert.equal(out.width, 2048);
+    assert.ok(ms < 2000, `took ${ms} ms`);
+  });
+});
+
+describe('images: aspect ratio', () => {
+  it('sees an even 2× upscale', () => {
+    const c = compareAspect({ width: 128, height: 96 }, { width: 256, height: 192 });
+    assert.deepEqual(c, { factorX: 2, factorY: 2, factor: 2, matches: true });
+    assert.equal(describeResize({ width: 128, height: 96 }, { width: 256, height: 192 }), 'from 128×96 to 256×192 (2×)');
+  });
+
+  it('detects a 2× result cropped to a square', () => {
+    const c = compareAspect({ width: 128, height: 96 }, { width: 192, height: 192 });
+    assert.equal(c.matches, false);
+    assert.equal(c.factorX, 1.5);
+    assert.equal(c.factorY, 2);
+    assert.equal(c.factor, 1.75);
+    assert.equal(describeResize({ width: 128, height: 96 }, { width: 192, height: 192 }), 'from 128×96 to 192×192 (1.5× wide, 2× high)');
+  });
+
+  it('allows rounding but not a real change of shape', () => {
+    assert.equal(compareAspect({ width: 101, height: 33 }, { width: 202, height: 67 }).matches, true);
+    assert.equal(compareAspect({ width: 160, height: 120 }, { width: 427, height: 320 }).matches, true); // 2.667×
+    assert.equal(compareAspect({ width: 1000, height: 500 }, { width: 1500, height: 757 }).matches, false);
+    assert.equal(compareAspect({ width: 1000, height: 500 }, { width: 1500, height: 752 }).matches, true);
+    assert.equal(compareAspect({ width: 0, height: 10 }, { width: 10, height: 10 }).matches, false);
+    assert.equal(describeResize({ width: 160, height: 120 }, { width: 427, height: 320 }), 'from 160×120 to 427×320 (2.67×)');
+  });
+});
+
+describe('images: metadata', function () {
+  this.timeout(30000);
+  let codecs: Codecs;
+
+  before(async () => {
+    codecs = await loadCodecs();
+  });
+
+  it('computes CRC-32 as PNG does', () => {
+    assert.equal(crc32(new TextEncoder().encode('123456789')), 0xcbf43926);
+    const data = fakeIcc(1000);
+    assert.equal(crc32(data), zlibCrc32(data));
+  });
+
+  it('keeps a PNG iCCP chunk byte for byte, and the result still decodes', async () => {
+    const logo = await codecs.decode(fixture('logo.png'));
+    const iccp = iccpChunk(fakeIcc());
+    const source = pngWith(await codecs.encode(logo, 'png'), iccp, rawPngChunk('gAMA', new Uint8Array([0, 0, 0xb1, 0x8f])));
+    assert.equal((await codecs.decode(source)).width, 128); // the hand-made source is valid
+
+    const upscaled = resizePixels(logo, { width: 256, height: 192 });
+    // The result comes with its own sRGB chunk, which would contradict the profile.
+    const result = pngWith(await codecs.encode(upscaled, 'png'), rawPngChunk('sRGB', new Uint8Array([0])));
+    const out = keepMetadata(source, result, 'color');
+
+    const types = pngChunkTypes(out);
+    assert.deepEqual(types.slice(0, 3), ['IHDR', 'iCCP', 'gAMA']);
+    assert.equal(types.includes('sRGB'), false);
+    const kept = readPngColorChunks(out);
+    assert.equal(kept.length, 2);
+    assert.deepEqual(Buffer.from(kept[0]), Buffer.from(iccp));
+    const decoded = await codecs.decode(out);
+    assert.deepEqual([decoded.width, decoded.height], [256, 192]);
+    assert.deepEqual(Buffer.from(decoded.data), Buffer.from((await codecs.decode(result)).data));
+  });
+
+  it('copies other PNG ancillary chunks in "all" mode, but not those tied to the pixel layout', async () => {
+    const logo = await codecs.decode(fixture('logo.png'));
+    const text = rawPngChunk('tEXt', new TextEncoder().encode('Author\0Someone'));
+    const phys = rawPngChunk('pHYs', new Uint8Array([0, 0, 0x0b, 0x13, 0, 0, 0x0b, 0x13, 1]));
+    const bkgd = rawPngChunk('bKGD', new Uint8Array([0, 255, 0, 255, 0, 255]));
+    const source = pngWith(await codecs.encode(logo, 'png'), iccpChunk(fakeIcc()), phys, text, bkgd);
+    const result = await codecs.encode(resizePixels(logo, { width: 256, height: 192 }), 'png');
+
+    const color = pngChunkTypes(keepMetadata(source, result, 'color'));
+    assert.deepEqual(color.filter((t) => t !== 'IDAT'), ['IHDR', 'iCCP', 'IEND']);
+
+    const all = keepMetadata(source, result, 'all');
+    const types = pngChunkTypes(all);
+    assert.ok(types.includes('iCCP') && types.includes('pHYs') && types.includes('tEXt'), types.join());
+    assert.equal(types.includes('bKGD'), false);
+    assert.ok(types.indexOf('tEXt') < types.indexOf('IDAT'));
+    assert.ok(includesBytes(all, text));
+    assert.deepEqual(readSize(all), { width: 256, height: 192 });
+    assert.equal((await codecs.decode(all)).width, 256);
+  });
+
+  it('writes PNG chunks with correct CRCs and replaces ones of the same type', async () => {
+    const png = fixture('logo.png');
+    const chunk = rawPngChunk('gAMA', new Uint8Array([0, 0, 0xb1, 0x8f]));
+    const once = writePngWithChunks(png, [chunk]);
+    const twice = writePngWithChunks(once, [chunk]);
+    assert.deepEqual(pngChunkTypes(twice), ['IHDR', 'gAMA', 'IDAT', 'IEND']);
+    assert.equal(twice.length, png.length + chunk.length);
+    assert.throws(() => writePngWithChunks(png, [chunk.subarray(0, 10)]));
+  });
+
+  it('keeps a JPEG\'s orientation 6 and its ICC profile, drops GPS, and still decodes', async () => {
+    const photo = await codecs.decode(fixture('photo.jpg'));
+    const icc = fakeIcc(700);
+    for (const little of [false, true]) {
+      const exif = exifSegment(6, little);
+      const source = jpegWith(await codecs.encode(photo, 'jpeg'), exif, ...iccSegments(icc, 2));
+      assert.equal(readExifOrientation(source), 6);
+      assert.deepEqual(readExifTags(source), [0x010f, 0x0112, 0x011a, 0x011b, 0x0128, 0x8825]);
+
+      const upscaled = resizePixels(photo, { width: 320, height: 240 });
+      const result = await codecs.encode(upscaled, 'jpeg');
+      const out = keepMetadata(source, result, 'color');
+
+      assert.equal(readExifOrientation(out), 6);
+      const tags = readExifTags(out);
+      assert.deepEqual(tags, [0x0112, 0x011a, 0x011b, 0x0128]);
+      assert.equal(tags!.includes(0x8825), false, 'GPS IFD pointer is gone');
+      const latitude = Buffer.alloc(GPS_LATITUDE.length * 4);
+      GPS_LATITUDE.forEach((v, n) => (little ? latitude.writeUInt32LE(v, n * 4) : latitude.writeUInt32BE(v, n * 4)));
+      assert.equal(includesBytes(out, latitude), false, 'GPS latitude is gone');
+      assert.equal(includesBytes(out, new TextEncoder().encode('TestCam')), false, 'Make is gone');
+      const kept = readJpegExif(out)!;
+      assert.ok(kept.length < 100 && kept.length < exif.length / 3, `minimal EXIF is ${kept.length} bytes`);
+      assert.equal(String.fromCharCode(kept[10], kept[11]), little ? 'II' : 'MM');
+      // Resolution survives: 300/1 in the source's byte order.
+      const resolution = Buffer.alloc(8);
+      if (little) {
+        resolution.writeUInt32LE(300, 0);
+        resolution.writeUInt32LE(1, 4);
+      } else {
+        resolution.writeUInt32BE(300, 0);
+        resolution.writeUInt32BE(1, 4);
+      }
+      assert.ok(includesBytes(kept, resolution));
+
+      assert.deepEqual(readJpegIcc(out).map((s) => Buffer.from(s)), iccSegments(icc, 2).map((s) => Buffer.from(s)));
+      // JFIF stays first, the inserted segments come right after it.
+      assert.deepEqual([out[2], out[3], out[20], out[21]], [0xff, 0xe0, 0xff, 0xe1]);
+      // It still decodes; the pixels stay as stored and the tag tells viewers to turn them.
+      const decoded = await codecs.decode(out);
+      assert.deepEqual([decoded.width, decoded.height], [320, 240]);
+      assert.deepEqual(readSize(out), { width: 320, height: 240 });
+    }
+  });
+
+  it('builds a minimal EXIF only from what is there', () => {
+    const exif = exifSegment(3, true);
+    const minimal = minimalExif(exif)!;
+    assert.equal(readExifOrientation(minimal), 3);
+    assert.equal(minimalExif(new Uint8Array([0xff, 0xe1, 0, 8, 0x45, 0x78, 0x69, 0x66, 0, 0])), undefined);
+    assert.equal(minimalExif(exif.subarray(0, 30)), undefined);
+  });
+
+  it('keeps every APPn segment in "all" mode and replaces the result\'s own EXIF', async () => {
+    const photo = await codecs.decode(fixture('photo.jpg'));
+    const xmp = jpegSegment(0xe1, new TextEncoder().encode('http://ns.adobe.com/xap/1.0/\0<x:xmpmeta/>'));
+    const source = jpegWith(await codecs.encode(photo, 'jpeg'), exifSegment(6, false), xmp);
+    const result = jpegWith(await codecs.encode(photo, 'jpeg'), exifSegment(1, true));
+    const out = keepMetadata(source, result, 'all');
+    assert.equal(readExifOrientation(out), 6);
+    assert.ok(readExifTags(out)!.includes(0x8825), 'GPS kept in "all" mode');
+    assert.ok(includesBytes(out, xmp));
+    // exactly one Exif segment
+    assert.equal(Buffer.from(out).toString('latin1').split('Exif\0\0').length - 1, 1);
+    assert.equal((await codecs.decode(out)).width, 160); // pixels as stored; the tag says how to turn them
+
+    const again = writeJpegWithSegments(out, [exifSegment(8, true)]);
+    assert.equal(readExifOrientation(again), 8);
+    assert.equal(Buffer.from(again).toString('latin1').split('Exif\0\0').length - 1, 1);
+    // Writing only a profile still clears the EXIF of the codec output.
+    const iccOnly = writeJpegWithSegments(again, iccSegments(fakeIcc(), 1));
+    assert.equal(readJpegExif(iccOnly), undefined);
+    assert.equal(readJpegIcc(iccOnly).length, 1);
+  });
+
+  it('keeps a WebP ICC profile, and the result still decodes at the same size', async () => {
+    const icc = fakeIcc(500);
+    const banner = fixture('banner.webp');
+    const source = webpWithIcc(banner, icc);
+    assert.equal((await codecs.decode(source)).width, 200); // the hand-made source is valid
+    assert.deepEqual(Buffer.from(readWebpIcc(source)!), Buffer.from(icc));
+
+    const pixels = resizePixels(await codecs.decode(banner), { width: 400, height: 120 });
+    const result = await codecs.encode(pixels, 'webp');
+    assert.deepEqual(webpChunkNames(result), ['VP8 ']);
+    const out = keepMetadata(source, result, 'color');
+    assert.deepEqual(webpChunkNames(out), ['VP8X', 'ICCP', 'VP8 ']);
+    assert.deepEqual(Buffer.from(readWebpIcc(out)!), Buffer.from(icc));
+    assert.equal(Buffer.from(out).readUInt32LE(4), out.length - 8, 'RIFF size');
+    assert.equal(out[20] & 0x20, 0x20, 'ICC flag');
+    assert.equal(out[20] & 0x10, 0, 'no alpha flag for an opaque image');
+    assert.deepEqual(readSize(out), { width: 400, height: 120 });
+    const decoded = await codecs.decode(out);
+    assert.deepEqual([decoded.width, decoded.height], [400, 120]);
+    assert.deepEqual(Buffer.from(decoded.data), Buffer.from((await codecs.decode(result)).data));
+  });
+
+  it('keeps the alpha of a WebP it adds a profile to', async () => {
+    const logo = await codecs.decode(fixture('logo.png'));
+    const result = await codecs.encode(logo, 'webp');
+    assert.ok(webpChunkNames(result).includes('ALPH'));
+    const out = writeWebpWithIcc(result, fakeIcc(301));
+    assert.equal(out[20] & 0x30, 0x30, 'ICC and alpha flags');
+    assert.equal(webpChunkNames(out).filter((n) => n === 'VP8X').length, 1);
+    assert.equal(Buffer.from(out).readUInt32LE(4), out.length - 8, 'RIFF size');
+    const decoded = await codecs.decode(out);
+    assert.equal(hasMeaningfulAlpha(decoded), true);
+    assert.equal(readWebpIcc(out)!.length, 301);
+  });
+
+  it('sets the alpha flag for a lossless (VP8L) WebP with alpha', async () => {
+    const logo = await codecs.decode(fixture('logo.png'));
+    // The codecs' encode has no lossless option, so ask libwebp for it directly.
+    const encoder = await import('@jsquash/webp/encode.js');
+    const image = new (globalThis as unknown as { ImageData: new (d: Uint8ClampedArray, w: number, h: number) => object }).ImageData(logo.data, logo.width, logo.height);
+    const lossless = new Uint8Array(await encoder.default(image as never, { lossless: 1 }));
+    assert.deepEqual(webpChunkNames(lossless), ['VP8L']);
+    const out = writeWebpWithIcc(lossless, fakeIcc(320));
+    assert.deepEqual(webpChunkNames(out), ['VP8X', 'ICCP', 'VP8L']);
+    assert.equal(out[20] & 0x30, 0x30, 'ICC and alpha flags');
+    assert.deepEqual(readSize(out), { width: 128, height: 96 });
+    const decoded = await codecs.decode(out);
+    assert.deepEqual(Buffer.from(alphaOf(decoded)), Buffer.from(alphaOf(logo)));
+  });
+
+  it('gives back the result unchanged when it cannot help', async () => {
+    const png = fixture('logo.png');
+    const jpeg = fixture('photo.jpg');
+    const webp = fixture('banner.webp');
+    assert.equal(keepMetadata(png, jpeg, 'all'), jpeg); // formats differ
+    assert.equal(keepMetadata(png, png, 'color'), png); // nothing to copy
+    assert.equal(keepMetadata(jpeg, jpeg, 'color'), jpeg);
+    assert.equal(keepMetadata(webp, webp, 'all'), webp);
+    const withIcc = pngWith(png, iccpChunk(fakeIcc()));
+    assert.equal(keepMetadata(withIcc, png.subarray(0, 60), 'color').length, 60); // truncated result
+    const broken = withIcc.slice();
+    broken[36] = 0xff; // iCCP length now points past the end
+    assert.equal(keepMetadata(broken, png, 'color'), png);
+    assert.equal(keepMetadata(new Uint8Array([0xff, 0xd8, 0xff, 0xe1, 0xff]), jpeg, 'all'), jpeg);
+  });
+});
+
+describe('images: conversion', function () {
+  this.timeout(30000);
+  let codecs: Codecs;
+
+  before(async () => {
+    codecs = await loadCodecs();
+  });
+
+  it('converts PNG to JPEG and to WebP at the right size', async () => {
+    const png = fixture('logo.png');
+    const jpeg = await convertImage(png, 'jpeg', { quality: 85 });
+    assert.equal(sniffFormat(jpeg), 'jpeg');
+    const j = await codecs.decode(jpeg);
+    assert.deepEqual([j.width, j.height], [128, 96]);
+    // the transparent corner is laid on white rather than black
+    assert.ok(j.data[0] > 240 && j.data[1] > 240 && j.data[2] > 240, `corner ${j.data.subarray(0, 4).join()}`);
+
+    const webp = await convertImage(png, 'webp');
+    assert.equal(sniffFormat(webp), 'webp');
+    const w = await codecs.decode(webp);
+    assert.deepEqual([w.width, w.height], [128, 96]);
+    assert.equal(hasMeaningfulAlpha(w), true);
+  });
+
+  it('scales a result back to the original\'s dimensions with resizeTo', async () => {
+    const logo = await codecs.decode(fixture('logo.png'));
+    const upscaled = await codecs.encode(resizePixels(logo, { width: 256, height: 192 }), 'png');
+    const back = await convertImage(upscaled, 'png', { resizeTo: { width: 128, height: 96 } });
+    assert.deepEqual(readSize(back), { width: 128, height: 96 });
+    const b = await codecs.decode(back);
+    assert.ok(difference(alphaOf(b), alphaOf(logo)).mean < 2);
+    // premultiplied resampling: opaque pixels keep their colour closely
+    let sum = 0;
+    let n = 0;
+    for (let i = 0; i < b.data.length; i += 4) {
+      if (logo.data[i + 3] === 255) {
+        sum += Math.abs(b.data[i] - logo.data[i]) + Math.abs(b.data[i + 1] - logo.data[i + 1]) + Math.abs(b.data[i + 2] - logo.data[i + 2]);
+        n += 3;
+      }
+    }
+    assert.ok(n > 0 && sum / n < 4, `mean colour difference ${sum / n}`);
+
+    const photo = fixture('photo.jpg');
+    const big = await convertImage(photo, 'jpeg', { resizeTo: { width: 480, height: 360 } });
+    assert.deepEqual(readSize(big), { width: 480, height: 360 });
+    const small = await convertImage(big, 'webp', { resizeTo: { width: 160, height: 120 }, quality: 80 });
+    assert.deepEqual(readSize(small), { width: 160, height: 120 });
+    assert.deepEqual(readSize(await convertImage(big, 'jpeg', { resizeTo: { width: 97, height: 73 } })), { width: 97, height: 73 });
+  });
+
+  it('resizes without bleeding the colour hidden under transparent pixels', () => {
+    // left half: transparent but red underneath; right half: opaque blue
+    const src: Pixels = { width: 8, height: 8, data: new Uint8ClampedArray(8 * 8 * 4) };
+    for (let i = 0; i < 64; i++) {
+      src.data.set(i % 8 < 4 ? [255, 0, 0, 0] : [0, 0, 255, 255], i * 4);
+    }
+    for (const [width, height] of [
+      [3, 3],
+      [5, 4],
+      [13, 11],
+    ]) {
+      const out = resizePixels(src, { width, height });
+      assert.equal(out.data.length, width * height * 4);
+      for (let i = 0; i < out.data.length; i += 4) {
+        if (out.data[i + 3] > 0) {
+          assert.ok(out.data[i] <= 8, `${width}×${height}: red ${out.data[i]} at pixel ${i / 4} (alpha ${out.data[i + 3]})`);
+        }
+      }
+    }
+  });
+
+  it('returns bytes already in the wanted format and size as they are', async () => {
+    const png = fixture('logo.png');
+    assert.equal(await convertImage(png, 'png', {}), png);
+    assert.equal(await convertImage(png, 'png', { resizeTo: { width: 128, height: 96 } }), png);
+  });
+});
