@@ -2,6 +2,8 @@
 // `vscode` is provided by the host; `undici` stays external: it is a runtime dependency loaded
 // from node_modules, never bundled and never installed as the global dispatcher.
 const esbuild = require('esbuild');
+const fs = require('node:fs');
+const path = require('node:path');
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -21,6 +23,39 @@ const problemMatcher = {
   },
 };
 
+/**
+ * The WebAssembly codecs are a bundle of their own (dist/codecs.js with dist/wasm/), required only
+ * when an image must be decoded: activation never pays for them.
+ */
+const codecsApart = {
+  name: 'codecs-apart',
+  setup(build) {
+    build.onResolve({ filter: /(^|\/)codecs$/ }, (args) => {
+      const resolved = path.resolve(args.resolveDir, args.path);
+      return resolved === path.resolve('src/core/images/codecs') ? { path: './codecs.js', external: true } : undefined;
+    });
+  },
+};
+
+/** Copies the .wasm files that `wasmFiles` in src/core/images/codecs.ts lists. */
+function copyWasm() {
+  const source = fs.readFileSync('src/core/images/codecs.ts', 'utf8');
+  const wasmFiles = [...source.matchAll(/'([\w/.-]+\.wasm)'/g)].map((m) => m[1]);
+  const root = path.dirname(path.dirname(require.resolve('@jsquash/png/package.json')));
+  for (const file of wasmFiles) {
+    const to = path.join('dist', 'wasm', file);
+    fs.mkdirSync(path.dirname(to), { recursive: true });
+    fs.copyFileSync(path.join(root, file), to);
+  }
+}
+
+/** VS Code's own icon font, for the panel (the webview cannot reach the workbench's). */
+function copyCodicons() {
+  const from = path.join(path.dirname(require.resolve('@vscode/codicons/package.json')), 'dist');
+  fs.mkdirSync('dist/codicons', { recursive: true });
+  for (const file of ['codicon.css', 'codicon.ttf']) fs.copyFileSync(path.join(from, file), path.join('dist/codicons', file));
+}
+
 const targets = [
   {
     entryPoints: ['src/extension.ts'],
@@ -29,6 +64,20 @@ const targets = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode', 'undici'],
+    plugins: [codecsApart],
+  },
+  {
+    entryPoints: ['src/core/images/codecs.ts'],
+    outfile: 'dist/codecs.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    // Only looked up when run from sources; the bundle finds dist/wasm first.
+    external: ['@jsquash/png/package.json'],
+    // The Emscripten glue derives a default .wasm address from import.meta.url even though the
+    // modules are handed to it compiled; give CommonJS a real one.
+    define: { 'import.meta.url': '__importMetaUrl' },
+    banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   },
   {
     entryPoints: ['media/panel.ts'],
@@ -40,6 +89,8 @@ const targets = [
 ];
 
 async function main() {
+  copyWasm();
+  copyCodicons();
   const contexts = await Promise.all(
     targets.map((t) =>
       esbuild.context({
@@ -49,7 +100,7 @@ async function main() {
         sourcemap: !production,
         sourcesContent: false,
         logLevel: 'silent',
-        plugins: watch ? [problemMatcher] : [],
+        plugins: [...(t.plugins ?? []), ...(watch ? [problemMatcher] : [])],
       }),
     ),
   );

@@ -1,24 +1,38 @@
 import * as vscode from 'vscode';
 import { clearApiKeyCommand, setApiKeyCommand } from './commands/apiKey';
+import { ResultActions } from './commands/resultActions';
 import { upscaleCommand } from './commands/upscale';
 import { clientFactory } from './http';
+import { UndoStack } from './jobs/undoStack';
 import { JobRunner } from './jobs/upscaleJob';
 import { ResultsPanel } from './panel/resultsPanel';
 import { ApiKeyStore } from './secrets';
+import { readSettings } from './settings';
+import { runningJobsStatus } from './ui/statusBar';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Ideogram Upscale', { log: true });
+  // Per workspace, so the panel lists this workspace's earlier results.
   const storageDir = (context.storageUri ?? context.globalStorageUri).fsPath;
   const keys = new ApiKeyStore(context.secrets);
-  const runner = new JobRunner({ client: clientFactory(log), storageDir, log });
-  const showPanel = () => void ResultsPanel.createOrShow(context.extensionUri, runner, storageDir);
+  const runner = new JobRunner({ client: clientFactory(log), maxUploadBytes: () => readSettings().maxUploadBytes, storageDir, log });
+  const actions = new ResultActions(runner, new UndoStack(context.workspaceState));
+  const showPanel = () => void ResultsPanel.createOrShow(context.extensionUri, storageDir, runner, actions);
 
   context.subscriptions.push(
     log,
     runner,
-    vscode.commands.registerCommand('ideogramUpscale.upscale', upscaleCommand({ runner, keys, showPanel })),
+    runningJobsStatus(runner),
+    vscode.commands.registerCommand('ideogramUpscale.upscale', upscaleCommand({ runner, keys, actions, memento: context.globalState, showPanel })),
     vscode.commands.registerCommand('ideogramUpscale.setApiKey', setApiKeyCommand(keys)),
     vscode.commands.registerCommand('ideogramUpscale.clearApiKey', clearApiKeyCommand(keys)),
+    vscode.commands.registerCommand('ideogramUpscale.undoReplace', () => actions.undoReplace()),
+    vscode.commands.registerCommand('ideogramUpscale.showResults', showPanel),
+    vscode.window.registerWebviewPanelSerializer(ResultsPanel.viewType, {
+      async deserializeWebviewPanel(panel) {
+        ResultsPanel.revive(panel, context.extensionUri, storageDir, runner, actions);
+      },
+    }),
   );
 }
 

@@ -1,4 +1,7 @@
 import * as vscode from 'vscode';
+import { UpscaleParams } from './core/api/params';
+
+export type OutputMode = 'ask' | 'nextToOriginal' | 'replace';
 
 /** Every setting of the extension, read in this one place. */
 export interface Settings {
@@ -6,17 +9,45 @@ export interface Settings {
   taskQueryPath: string;
   requestTimeoutMs: number;
   taskTimeoutMs: number;
+  output: OutputMode;
+  fileNamePattern: string;
+  jpegQuality: number;
+  keepOriginalSize: boolean;
+  concurrency: number;
+  maxUploadBytes: number;
+  /** As the user set them: checked (and refused with a message) before anything is sent. */
+  defaults: UpscaleParams;
 }
 
 const section = 'ideogramUpscale';
 
 export function readSettings(): Settings {
   const config = vscode.workspace.getConfiguration(section);
+  const int = (key: string, fallback: number, min: number, max: number) => clamp(Math.round(config.get<number>(key, fallback)), min, max, fallback);
+  const output = config.get<string>('output', 'ask');
+  const magic = config.get<string>('defaults.magicPrompt', 'AUTO');
+  const seed = config.get<number | null>('defaults.seed', null);
+  const pattern = config.get<string>('fileNamePattern', '{name}@upscaled.{ext}');
   return {
     baseUrl: userValue(config, 'baseUrl', 'https://yunwu.ai'),
     taskQueryPath: userValue(config, 'taskQueryPath', '/ideogram/upscale/{task_id}'),
-    requestTimeoutMs: clamp(config.get<number>('requestTimeoutSeconds', 120), 5, 1800) * 1000,
-    taskTimeoutMs: clamp(config.get<number>('taskTimeoutSeconds', 600), 10, 7200) * 1000,
+    requestTimeoutMs: int('requestTimeoutSeconds', 120, 5, 1800) * 1000,
+    taskTimeoutMs: int('taskTimeoutSeconds', 600, 10, 7200) * 1000,
+    output: output === 'nextToOriginal' || output === 'replace' ? output : 'ask',
+    // A pattern without {name} would give every copy the same name; one with a slash would leave the folder.
+    fileNamePattern: pattern.includes('{name}') && !/[\\/]/.test(pattern) ? pattern : '{name}@upscaled.{ext}',
+    jpegQuality: int('jpegQuality', 90, 1, 100),
+    keepOriginalSize: config.get<boolean>('keepOriginalSize', false),
+    concurrency: int('concurrency', 3, 1, 10),
+    maxUploadBytes: clamp(config.get<number>('maxUploadMB', 10), 0.001, 25, 10) * 1024 * 1024,
+    defaults: {
+      prompt: config.get<string>('defaults.prompt', '').trim() || undefined,
+      resemblance: config.get<number>('defaults.resemblance', 50),
+      detail: config.get<number>('defaults.detail', 50),
+      magicPrompt: magic as UpscaleParams['magicPrompt'],
+      numImages: config.get<number>('defaults.numImages', 1),
+      seed: typeof seed === 'number' ? seed : undefined,
+    },
   };
 }
 
@@ -30,12 +61,6 @@ function userValue(config: vscode.WorkspaceConfiguration, key: string, fallback:
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : fallback;
 }
 
-function clamp(value: number, min: number, max: number): number {
-  return Number.isFinite(value) ? Math.min(max, Math.max(min, value)) : min;
-}
-
-export function onSettingsChanged(listener: () => void): vscode.Disposable {
-  return vscode.workspace.onDidChangeConfiguration((e) => {
-    if (e.affectsConfiguration(section)) listener();
-  });
+function clamp(value: number, min: number, max: number, fallback: number): number {
+  return Number.isFinite(value) ? Math.min(max, Math.max(min, value)) : fallback;
 }

@@ -1,33 +1,57 @@
 import * as vscode from 'vscode';
+import { paramsProblem, UpscaleParams } from '../core/api/params';
 import { gatewayProfile } from '../core/api/services';
+import { runBatch } from '../jobs/batch';
+import { saveNextToOriginal } from '../jobs/outputs';
 import { JobRecord, JobRunner } from '../jobs/upscaleJob';
 import { ApiKeyStore } from '../secrets';
-import { readSettings } from '../settings';
+import { OutputMode, readSettings } from '../settings';
+import { askParameters } from '../ui/parameterFlow';
+import { ResultActions } from './resultActions';
 
 const imageName = /\.(png|jpe?g|webp)$/i;
+const lastParamsKey = 'ideogramUpscale.lastParams';
+
+/** The third argument of `ideogramUpscale.upscale`: runs it without any quick pick. */
+export interface UpscaleOptions {
+  /** Parameters, or which saved set to use; the settings' defaults when left out. */
+  params?: UpscaleParams | 'defaults' | 'last';
+  /** What to do with the results; the `ideogramUpscale.output` setting when left out. */
+  output?: OutputMode;
+}
 
 export interface UpscaleSummary {
-  jobs: { source: string; state: JobRecord['state']; error?: string; saved: string[] }[];
+  jobs: { id: string; source: string; state: JobRecord['state']; error?: string; saved: string[]; replaced: boolean }[];
 }
 
 export interface UpscaleDeps {
   runner: JobRunner;
   keys: ApiKeyStore;
+  actions: ResultActions;
+  memento: vscode.Memento;
   showPanel: () => void;
 }
 
 /**
  * "Upscale with Ideogram…": from the explorer (clicked file and the whole selection), the image
  * preview's title bar, or the palette (which asks for images). Returns what happened to each file,
- * for keybindings and other extensions.
+ * for keybindings, other extensions and tests.
  */
 export function upscaleCommand(deps: UpscaleDeps) {
-  return async (clicked?: vscode.Uri, selected?: vscode.Uri[]): Promise<UpscaleSummary | undefined> => {
-    const targets = selected?.length ? selected : clicked instanceof vscode.Uri ? [clicked] : await pickImages();
-    if (!targets?.length) return undefined;
+  return async (clicked?: unknown, selected?: unknown, options?: UpscaleOptions): Promise<UpscaleSummary | undefined> => {
+    const chosen = Array.isArray(selected) && selected.length ? selected.filter((u): u is vscode.Uri => u instanceof vscode.Uri) : clicked instanceof vscode.Uri ? [clicked] : await pickImages();
+    if (!chosen?.length) return undefined;
+    const settings = readSettings();
+    const last = deps.memento.get<UpscaleParams>(lastParamsKey);
+    const params = options ? resolveParams(options.params, settings.defaults, last) : await askParameters(settings.defaults, last, chosen.length);
+    if (!params) return undefined;
+    const problem = paramsProblem(params);
+    if (problem) {
+      void vscode.window.showErrorMessage(vscode.l10n.t('Not sent: {0}. Check the "ideogramUpscale.defaults" settings.', problem));
+      return undefined;
+    }
     const key = await deps.keys.getOrAsk();
     if (!key) return undefined;
-    const settings = readSettings();
     let profile;
     try {
       profile = gatewayProfile(settings.baseUrl, settings.taskQueryPath, key);
@@ -37,65 +61,107 @@ export function upscaleCommand(deps: UpscaleDeps) {
       });
       return undefined;
     }
+    // Only a choice made in the quick pick becomes "Same as last time"; runs from other extensions,
+    // keybindings or "Run again" do not change it.
+    if (!options) await deps.memento.update(lastParamsKey, params);
     deps.showPanel();
+    const output = options?.output ?? settings.output;
     const jobs = await vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
-        title: targets.length === 1 ? vscode.l10n.t('Upscaling {0}', baseName(targets[0])) : vscode.l10n.t('Upscaling {0} images', targets.length),
+        title: chosen.length === 1 ? vscode.l10n.t('Upscaling {0}', baseName(chosen[0])) : vscode.l10n.t('Upscaling {0} images', chosen.length),
         cancellable: true,
       },
       async (progress, token) => {
         const abort = new AbortController();
         const onCancel = token.onCancellationRequested(() => abort.abort());
-        const done: JobRecord[] = [];
+        let ended = 0;
         const watch = deps.runner.onDidChange((job) => {
-          if (!done.includes(job)) progress.report({ message: `${baseName(job.source)}: ${phaseText(job.state)}` });
+          if (chosen.length === 1) progress.report({ message: stateText(job.state) });
         });
         try {
-          for (const target of targets) {
-            if (abort.signal.aborted) break;
-            const job = await deps.runner.run(target, {}, profile, abort.signal);
-            done.push(job);
-            progress.report({ increment: 100 / targets.length });
-          }
+          return await runBatch(deps.runner, chosen, params, profile, settings.concurrency, abort.signal, async (job) => {
+            ended++;
+            if (chosen.length > 1) progress.report({ increment: 100 / chosen.length, message: vscode.l10n.t('{0} of {1} done', ended, chosen.length) });
+            await deliver(job, output, deps);
+          });
         } finally {
           watch.dispose();
           onCancel.dispose();
         }
-        return done;
       },
     );
-    tell(jobs, deps);
+    tell(jobs, output, deps);
     return {
       jobs: jobs.map((j) => ({
+        id: j.id,
         source: j.source.toString(),
         state: j.state,
         error: j.error,
-        saved: j.results.flatMap((r) => (r.savedTo ? [r.savedTo.toString()] : [])),
+        saved: j.results.flatMap((r) => r.saved),
+        replaced: j.results.some((r) => r.replacedAt !== undefined),
       })),
     };
   };
 }
 
-/** One notification for the whole run; a failure says what to do next. */
-function tell(jobs: JobRecord[], deps: UpscaleDeps): void {
-  const failed = jobs.filter((j) => j.state === 'failed');
-  const saved = jobs.flatMap((j) => j.results.flatMap((r) => (r.savedTo ? [r.savedTo] : [])));
+function resolveParams(choice: UpscaleOptions['params'], defaults: UpscaleParams, last: UpscaleParams | undefined): UpscaleParams {
+  if (choice === 'last') return { ...(last ?? defaults) };
+  if (choice === undefined || choice === 'defaults') return { ...defaults };
+  return { ...defaults, ...choice };
+}
+
+/** Puts a finished job's results where the output mode says; a refusal becomes the job's message. */
+async function deliver(job: JobRecord, output: OutputMode, deps: UpscaleDeps): Promise<void> {
+  if (job.state !== 'done' || output === 'ask') return;
+  const usable = job.results.filter((r) => r.stored);
+  try {
+    if (output === 'replace' && usable[0]) {
+      await deps.actions.replace(job, usable[0]);
+    } else if (output === 'nextToOriginal') {
+      for (const result of usable) await saveNextToOriginal(job, result, readSettings().fileNamePattern);
+      await deps.runner.touch(job);
+    }
+  } catch (err) {
+    job.error = (err as Error).message;
+    await deps.runner.touch(job);
+  }
+}
+
+/** One notification for the whole run: the first failure with its next step, or what to do with the results. */
+function tell(jobs: JobRecord[], output: OutputMode, deps: UpscaleDeps): void {
+  const failed = jobs.filter((j) => j.state === 'failed' || (j.state === 'done' && j.error));
+  const show = vscode.l10n.t('Show Results');
   if (failed.length > 0) {
     const first = failed[0];
     const setKey = vscode.l10n.t('Set API Key');
-    const show = vscode.l10n.t('Show Results');
-    const actions = first.failure?.kind === 'auth' ? [setKey, show] : [show];
+    const actions = first.failureKind === 'auth' ? [setKey, show] : [show];
     const text = failed.length === 1 ? `${baseName(first.source)}: ${first.error}` : vscode.l10n.t('{0} of {1} images failed. {2}: {3}', failed.length, jobs.length, baseName(first.source), first.error ?? '');
     void vscode.window.showErrorMessage(text, ...actions).then((choice) => {
       if (choice === setKey) void deps.keys.ask();
       if (choice === show) deps.showPanel();
     });
-  } else if (saved.length > 0) {
+    return;
+  }
+  const done = jobs.filter((j) => j.state === 'done' && j.results.some((r) => r.stored));
+  if (done.length === 0) return;
+  if (output === 'ask') {
+    const replace = vscode.l10n.t('Replace Original');
+    const save = vscode.l10n.t('Save Next to Original');
+    const message = done.length === 1 ? vscode.l10n.t('{0} is upscaled.', baseName(done[0].source)) : vscode.l10n.t('{0} images are upscaled.', done.length);
+    void vscode.window.showInformationMessage(message, replace, save, show).then(async (choice) => {
+      for (const job of choice === replace || choice === save ? done : []) {
+        const result = job.results.find((r) => r.stored);
+        if (result) await deps.actions.perform(choice === replace ? 'replace' : 'saveNext', job, result);
+      }
+      if (choice === show) deps.showPanel();
+    });
+  } else if (output === 'nextToOriginal') {
+    const saved = done.flatMap((j) => j.results.flatMap((r) => r.saved));
     const open = vscode.l10n.t('Open');
-    const message = saved.length === 1 ? vscode.l10n.t('Saved {0}', vscode.workspace.asRelativePath(saved[0])) : vscode.l10n.t('Saved {0} upscaled images', saved.length);
+    const message = saved.length === 1 ? vscode.l10n.t('Saved {0}', vscode.workspace.asRelativePath(vscode.Uri.parse(saved[0]))) : vscode.l10n.t('Saved {0} upscaled images', saved.length);
     void vscode.window.showInformationMessage(message, open).then((choice) => {
-      if (choice) void vscode.commands.executeCommand('vscode.open', saved[0]);
+      if (choice && saved[0]) void vscode.commands.executeCommand('vscode.open', vscode.Uri.parse(saved[0]));
     });
   }
 }
@@ -114,7 +180,7 @@ async function pickImages(): Promise<vscode.Uri[] | undefined> {
   return picked?.map((p) => p.uri);
 }
 
-function phaseText(state: JobRecord['state']): string {
+function stateText(state: JobRecord['state']): string {
   switch (state) {
     case 'uploading':
       return vscode.l10n.t('uploading');
@@ -123,7 +189,7 @@ function phaseText(state: JobRecord['state']): string {
     case 'downloading':
       return vscode.l10n.t('downloading');
     default:
-      return state;
+      return '';
   }
 }
 

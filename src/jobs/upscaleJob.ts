@@ -1,14 +1,13 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { openAsBlob } from 'node:fs';
-import { mkdir, open, rename, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
 import { ServiceProfile, UpscaleClient } from '../core/api/client';
-import { describeFailure, isCancellation, UpscaleError } from '../core/api/errors';
+import { describeFailure, FailureKind, isCancellation, UpscaleError } from '../core/api/errors';
 import { UpscaleParams } from '../core/api/params';
 import { formatInfo, isUpscalable, readSize, sniffFormat, Size, UpscalableFormat } from '../core/images/format';
 import { JobState } from '../panel/protocol';
-import { saveNextToOriginal } from './saving';
 
 /** A copy kept in the extension's storage: the upload streams from it and the panel shows it. */
 export interface StoredImage {
@@ -23,7 +22,10 @@ export interface ResultRecord {
   withheld: boolean;
   seed?: number;
   stored?: StoredImage;
-  savedTo?: vscode.Uri;
+  /** Copies saved in the workspace (URI strings). */
+  saved: string[];
+  /** When this result replaced the original. */
+  replacedAt?: number;
 }
 
 export interface JobRecord {
@@ -32,11 +34,13 @@ export interface JobRecord {
   params: UpscaleParams;
   state: JobState;
   error?: string;
-  failure?: UpscaleError;
+  failureKind?: FailureKind;
   startedAt: number;
   endedAt?: number;
   requestId?: string;
   sourceCopy?: StoredImage;
+  /** SHA-256 of the original as it was uploaded: a replace refuses when the file changed since. */
+  sourceHash?: string;
   results: ResultRecord[];
   /** The folder in the extension's storage that holds this job's files. */
   dir: string;
@@ -44,19 +48,29 @@ export interface JobRecord {
 
 export interface JobDeps {
   client: () => UpscaleClient;
+  maxUploadBytes: () => number;
   storageDir: string;
   log: vscode.LogOutputChannel;
 }
 
-/** Runs jobs (one source image through upload, service, download and save) and tells who listens. */
+const extensionsOf: Record<UpscalableFormat, string[]> = { png: ['png'], jpeg: ['jpg', 'jpeg', 'jpe', 'jfif'], webp: ['webp'] };
+
+/**
+ * Runs jobs (one source image through upload, service and download into the extension's storage),
+ * keeps them on disk so results outlive the service's expiring links and a window reload, and
+ * tells who listens of every change.
+ */
 export class JobRunner implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<JobRecord>();
   readonly onDidChange = this.changed.event;
   readonly jobs: JobRecord[] = [];
+  private readonly aborts = new Map<string, AbortController>();
+  private loaded: Promise<void> | undefined;
 
   constructor(private readonly deps: JobDeps) {}
 
   dispose(): void {
+    for (const abort of this.aborts.values()) abort.abort();
     this.changed.dispose();
   }
 
@@ -64,26 +78,44 @@ export class JobRunner implements vscode.Disposable {
     return this.jobs.find((j) => j.id === id);
   }
 
-  /** Settles when the job has ended, whatever its end; never throws. */
-  async run(source: vscode.Uri, params: UpscaleParams, profile: ServiceProfile, signal: AbortSignal): Promise<JobRecord> {
+  get running(): JobRecord[] {
+    return this.jobs.filter((j) => !isEnded(j.state));
+  }
+
+  /** A job waiting for its turn in a batch: shown at once as queued. */
+  enqueue(source: vscode.Uri, params: UpscaleParams): JobRecord {
     const id = randomUUID();
     const job: JobRecord = { id, source, params, state: 'queued', startedAt: Date.now(), results: [], dir: join(this.deps.storageDir, 'jobs', id) };
     this.jobs.push(job);
-    this.update(job, {});
+    this.aborts.set(id, new AbortController());
+    this.changed.fire(job);
+    return job;
+  }
+
+  cancel(id: string): void {
+    this.aborts.get(id)?.abort();
+  }
+
+  /** Settles when the job has ended, whatever its end; never throws. */
+  async run(job: JobRecord, profile: ServiceProfile, batch: AbortSignal): Promise<JobRecord> {
+    const own = this.aborts.get(job.id) ?? new AbortController();
+    const signal = AbortSignal.any([own.signal, batch]);
     try {
+      if (signal.aborted) throw new UpscaleError('cancelled', 'Cancelled.');
+      job.startedAt = Date.now();
       await mkdir(job.dir, { recursive: true });
-      job.sourceCopy = await this.copySource(job);
+      await this.copySource(job);
+      const copy = job.sourceCopy!;
       this.update(job, { state: 'uploading' });
-      const { format } = job.sourceCopy;
-      const blob = await openAsBlob(job.sourceCopy.path, { type: formatInfo[format].mime });
-      const outcome = await this.deps.client().upscale(profile, { blob, fileName: basename(source.path) }, params, {
+      const blob = await openAsBlob(copy.path, { type: formatInfo[copy.format].mime });
+      const outcome = await this.deps.client().upscale(profile, { blob, fileName: basename(job.source.path) }, job.params, {
         signal,
         onPhase: (phase) => this.update(job, { state: phase }),
       });
       job.requestId = outcome.requestId;
       this.update(job, { state: 'downloading' });
       for (const [index, image] of outcome.images.entries()) {
-        const result: ResultRecord = { id: `r${index}`, withheld: !image.isImageSafe, seed: image.seed };
+        const result: ResultRecord = { id: `r${index}`, withheld: !image.isImageSafe, seed: image.seed, saved: [] };
         if (image.isImageSafe) {
           const part = join(job.dir, `result-${index}.part`);
           const downloaded = await this.deps.client().download(image.url, part, signal);
@@ -93,51 +125,115 @@ export class JobRunner implements vscode.Disposable {
         }
         job.results.push(result);
       }
-      for (const result of job.results) {
-        if (result.stored) {
-          result.savedTo = await saveNextToOriginal(source, job.sourceCopy.format, result.stored);
-        }
-      }
       this.update(job, { state: 'done', endedAt: Date.now() });
     } catch (err) {
       const cancelled = isCancellation(err) || signal.aborted;
-      const failure = err instanceof UpscaleError ? err : undefined;
-      this.deps.log.error(`${basename(source.path)}: ${describeFailure(err)}`);
+      if (!cancelled) this.deps.log.error(`${basename(job.source.path)}: ${describeFailure(err)}`);
       this.update(job, {
         state: cancelled ? 'cancelled' : 'failed',
         error: cancelled ? undefined : describeFailure(err),
-        failure,
-        requestId: failure?.details.requestId ?? job.requestId,
+        failureKind: err instanceof UpscaleError ? err.kind : undefined,
+        requestId: (err instanceof UpscaleError ? err.details.requestId : undefined) ?? job.requestId,
         endedAt: Date.now(),
       });
+    } finally {
+      this.aborts.delete(job.id);
     }
+    await this.persist(job);
     return job;
   }
 
-  private async copySource(job: JobRecord): Promise<StoredImage> {
+  /** Records a change made after the job ended (a save, a replace) and tells the panel. */
+  async touch(job: JobRecord): Promise<void> {
+    this.changed.fire(job);
+    await this.persist(job);
+  }
+
+  /** Earlier jobs of this workspace, read once from the extension's storage. */
+  loadHistory(): Promise<void> {
+    this.loaded ??= this.readHistory();
+    return this.loaded;
+  }
+
+  private async readHistory(): Promise<void> {
+    const root = join(this.deps.storageDir, 'jobs');
+    const names = await readdir(root).catch(() => [] as string[]);
+    const found: JobRecord[] = [];
+    for (const name of names) {
+      if (this.find(name)) continue;
+      try {
+        const raw = JSON.parse(await readFile(join(root, name, 'job.json'), 'utf8')) as Omit<JobRecord, 'source'> & { source: string };
+        found.push({ ...raw, source: vscode.Uri.parse(raw.source) });
+      } catch {
+        // A job that never got far enough to be written: nothing to show.
+      }
+    }
+    found.sort((a, b) => a.startedAt - b.startedAt);
+    this.jobs.unshift(...found);
+  }
+
+  private async persist(job: JobRecord): Promise<void> {
+    try {
+      await mkdir(job.dir, { recursive: true });
+      await writeFile(join(job.dir, 'job.json'), JSON.stringify({ ...job, source: job.source.toString() }));
+    } catch (err) {
+      this.deps.log.warn(`could not record job ${job.id}: ${(err as Error).message}`);
+    }
+  }
+
+  /** Reads the original once through `workspace.fs` (remote workspaces too) and checks it can be sent. */
+  private async copySource(job: JobRecord): Promise<void> {
+    const name = basename(job.source.path);
+    let stat: vscode.FileStat;
+    try {
+      stat = await vscode.workspace.fs.stat(job.source);
+    } catch (err) {
+      throw new UpscaleError('input', `${name} cannot be read: ${(err as Error).message}`);
+    }
+    if (stat.type & vscode.FileType.Directory) {
+      throw new UpscaleError('input', `${name} is a folder, not an image.`);
+    }
+    const limit = this.deps.maxUploadBytes();
+    if (stat.size > limit) {
+      throw new UpscaleError('input', `${name} is ${(stat.size / 1024 / 1024).toFixed(1)} MB, over the ${+(limit / 1024 / 1024).toFixed(1)} MB limit ("ideogramUpscale.maxUploadMB"); make it smaller first.`);
+    }
     let bytes: Uint8Array;
     try {
       bytes = await vscode.workspace.fs.readFile(job.source);
     } catch (err) {
-      throw new UpscaleError('input', `${basename(job.source.path)} cannot be read: ${(err as Error).message}`);
+      throw new UpscaleError('input', `${name} cannot be read: ${(err as Error).message}`);
     }
     if (bytes.length === 0) {
-      throw new UpscaleError('input', `${basename(job.source.path)} is empty.`);
+      throw new UpscaleError('input', `${name} is empty.`);
     }
     const format = sniffFormat(bytes.subarray(0, 512));
     if (!isUpscalable(format)) {
-      const what = format ? format.toUpperCase() : 'not an image the service accepts';
-      throw new UpscaleError('input', `${basename(job.source.path)} is ${format ? `a ${what} image` : what}; the service takes PNG, JPEG and WebP.`);
+      const what = format ? `a ${format.toUpperCase()} image` : 'not a PNG, JPEG or WebP image';
+      throw new UpscaleError('input', `${name} is ${what}; the service takes PNG, JPEG and WebP.`);
+    }
+    const ext = name.includes('.') ? name.slice(name.lastIndexOf('.') + 1).toLowerCase() : '';
+    if (!extensionsOf[format].includes(ext)) {
+      // Replacing it later would keep a name that lies about its content: better said now.
+      throw new UpscaleError('input', `${name} holds ${format.toUpperCase()} data, not what its name says; rename it to .${formatInfo[format].ext} first.`);
     }
     const path = join(job.dir, `source.${formatInfo[format].ext}`);
     await writeFile(path, bytes);
-    return { path, format, size: readSize(bytes), bytes: bytes.length };
+    job.sourceCopy = { path, format, size: readSize(bytes), bytes: bytes.length };
+    job.sourceHash = sha256(bytes);
   }
 
   private update(job: JobRecord, patch: Partial<JobRecord>): void {
     Object.assign(job, patch);
     this.changed.fire(job);
   }
+}
+
+export function isEnded(state: JobState): boolean {
+  return state === 'done' || state === 'failed' || state === 'cancelled';
+}
+
+export function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 async function sizeOf(path: string): Promise<Size | undefined> {

@@ -19,16 +19,22 @@ export interface ResultView {
   /** The safety filter withheld this image. */
   withheld: boolean;
   seed?: number;
-  /** Where it was saved, relative to the workspace, for display only. */
-  savedAs?: string;
+  /** Copies saved in the workspace, relative to it, for display only. */
+  savedAs: string[];
+  /** This result replaced the original; `canUndo` while that can still be undone. */
+  replaced: boolean;
+  canUndo: boolean;
 }
 
 export interface JobView {
   id: string;
   fileName: string;
+  /** The original's place in the workspace, for display only. */
+  relativePath: string;
   state: JobState;
   /** What went wrong and what to do next, for a failed job. */
   error?: string;
+  requestId?: string;
   params: string;
   startedAt: number;
   endedAt?: number;
@@ -37,29 +43,61 @@ export interface JobView {
 }
 
 export type ToPanel =
-  | { type: 'jobs'; jobs: JobView[] }
+  /** Every job, oldest first (on load and after a reload). */
+  | { type: 'jobs'; jobs: JobView[]; labels: Labels }
+  /** One job changed state, or was added. */
   | { type: 'job'; job: JobView };
 
-export type ResultAction = 'open' | 'reveal';
+export const resultActions = ['replace', 'saveNext', 'saveAs', 'open', 'reveal', 'runAgain', 'undo'] as const;
+export type ResultAction = (typeof resultActions)[number];
 
 export type FromPanel =
   | { type: 'ready' }
-  | { type: 'action'; action: ResultAction; jobId: string; resultId: string };
+  | { type: 'result'; action: ResultAction; jobId: string; resultId: string }
+  | { type: 'cancel'; jobId: string };
 
-/** Checks a message from the page: it is untrusted input. */
+/** The panel's words in the user's language, sent by the extension (vscode.l10n). */
+export type Labels = Record<LabelKey, string>;
+export type LabelKey =
+  | 'empty'
+  | 'queued'
+  | 'uploading'
+  | 'waiting'
+  | 'downloading'
+  | 'done'
+  | 'failed'
+  | 'cancelled'
+  | 'original'
+  | 'upscaled'
+  | 'seed'
+  | 'withheld'
+  | 'replace'
+  | 'saveNext'
+  | 'saveAs'
+  | 'open'
+  | 'reveal'
+  | 'runAgain'
+  | 'undo'
+  | 'cancel'
+  | 'slider'
+  | 'sideBySide'
+  | 'fit'
+  | 'actualSize'
+  | 'savedAs'
+  | 'replacedNote'
+  | 'requestId'
+  | 'from';
+
+const id = (v: unknown): v is string => typeof v === 'string' && /^[\w-]{1,64}$/.test(v);
+
+/** Checks a message from the page: it is untrusted input, and names results by id only. */
 export function parseFromPanel(raw: unknown): FromPanel | undefined {
   if (typeof raw !== 'object' || raw === null) return undefined;
   const m = raw as Record<string, unknown>;
   if (m.type === 'ready') return { type: 'ready' };
-  if (
-    m.type === 'action' &&
-    (m.action === 'open' || m.action === 'reveal') &&
-    typeof m.jobId === 'string' &&
-    typeof m.resultId === 'string' &&
-    /^[\w-]{1,64}$/.test(m.jobId) &&
-    /^[\w-]{1,64}$/.test(m.resultId)
-  ) {
-    return { type: 'action', action: m.action, jobId: m.jobId, resultId: m.resultId };
+  if (m.type === 'cancel' && id(m.jobId)) return { type: 'cancel', jobId: m.jobId };
+  if (m.type === 'result' && (resultActions as readonly unknown[]).includes(m.action) && id(m.jobId) && id(m.resultId)) {
+    return { type: 'result', action: m.action as ResultAction, jobId: m.jobId, resultId: m.resultId };
   }
   return undefined;
 }

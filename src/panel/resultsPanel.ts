@@ -3,62 +3,76 @@ import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { paramsSummary } from '../core/api/params';
 import { JobRecord, JobRunner, StoredImage } from '../jobs/upscaleJob';
-import { FromPanel, ImageView, JobView, parseFromPanel, ToPanel } from './protocol';
+import { FromPanel, ImageView, JobView, Labels, parseFromPanel, ResultAction, ToPanel } from './protocol';
 
-/** The one results panel: jobs with their state, and each result beside its source. */
+export interface PanelHandlers {
+  onResultAction(action: ResultAction, job: JobRecord, resultId: string): void;
+  onCancel(job: JobRecord): void;
+  canUndo(job: JobRecord, resultId: string): boolean;
+}
+
+/** The one results panel: every job of this workspace, with each result beside its original. */
 export class ResultsPanel implements vscode.Disposable {
   static readonly viewType = 'ideogramUpscale.results';
   private static current: ResultsPanel | undefined;
 
   private readonly disposables: vscode.Disposable[] = [];
 
-  static createOrShow(extensionUri: vscode.Uri, runner: JobRunner, storageDir: string): ResultsPanel {
+  static createOrShow(extensionUri: vscode.Uri, storageDir: string, runner: JobRunner, handlers: PanelHandlers): ResultsPanel {
     if (ResultsPanel.current) {
       ResultsPanel.current.panel.reveal(undefined, true);
       return ResultsPanel.current;
     }
-    const panel = vscode.window.createWebviewPanel(ResultsPanel.viewType, vscode.l10n.t('Ideogram Upscale'), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
-      enableScripts: true,
-      retainContextWhenHidden: false,
-      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media'), vscode.Uri.file(storageDir)],
-    });
-    ResultsPanel.current = new ResultsPanel(panel, extensionUri, runner);
+    const panel = vscode.window.createWebviewPanel(ResultsPanel.viewType, vscode.l10n.t('Ideogram Upscale'), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(extensionUri, storageDir));
+    return ResultsPanel.revive(panel, extensionUri, storageDir, runner, handlers);
+  }
+
+  /** Takes over a panel restored by VS Code after a reload. */
+  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, storageDir: string, runner: JobRunner, handlers: PanelHandlers): ResultsPanel {
+    ResultsPanel.current?.dispose();
+    panel.webview.options = webviewOptions(extensionUri, storageDir);
+    ResultsPanel.current = new ResultsPanel(panel, extensionUri, runner, handlers);
     return ResultsPanel.current;
+  }
+
+  static get isOpen(): boolean {
+    return ResultsPanel.current !== undefined;
   }
 
   private constructor(
     private readonly panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
     private readonly runner: JobRunner,
+    private readonly handlers: PanelHandlers,
   ) {
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'panel-icon.svg');
     panel.webview.html = html(panel.webview, extensionUri);
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((raw) => this.receive(parseFromPanel(raw))),
-      runner.onDidChange((job) => this.post({ type: 'job', job: this.view(job) })),
+      runner.onDidChange((job) => void this.post({ type: 'job', job: this.view(job) })),
     );
   }
 
   dispose(): void {
     if (ResultsPanel.current === this) ResultsPanel.current = undefined;
-    this.panel.dispose();
     vscode.Disposable.from(...this.disposables).dispose();
+    this.panel.dispose();
   }
 
-  private receive(message: FromPanel | undefined): void {
+  private async receive(message: FromPanel | undefined): Promise<void> {
     if (!message) return;
     if (message.type === 'ready') {
-      void this.post({ type: 'jobs', jobs: this.runner.jobs.map((j) => this.view(j)) });
+      await this.runner.loadHistory();
+      void this.post({ type: 'jobs', jobs: this.runner.jobs.map((j) => this.view(j)), labels: labels() });
       return;
     }
-    const result = this.runner.find(message.jobId)?.results.find((r) => r.id === message.resultId);
-    const target = result?.savedTo ?? (result?.stored ? vscode.Uri.file(result.stored.path) : undefined);
-    if (!target) return;
-    if (message.action === 'open') {
-      void vscode.commands.executeCommand('vscode.open', target, { preview: true, viewColumn: vscode.ViewColumn.Active });
-    } else {
-      void vscode.commands.executeCommand('revealInExplorer', target);
+    const job = this.runner.find(message.jobId);
+    if (!job) return;
+    if (message.type === 'cancel') {
+      this.handlers.onCancel(job);
+    } else if (job.results.some((r) => r.id === message.resultId)) {
+      this.handlers.onResultAction(message.action, job, message.resultId);
     }
   }
 
@@ -70,8 +84,10 @@ export class ResultsPanel implements vscode.Disposable {
     return {
       id: job.id,
       fileName: basename(job.source.path),
+      relativePath: vscode.workspace.asRelativePath(job.source),
       state: job.state,
       error: job.error,
+      requestId: job.requestId,
       params: paramsSummary(job.params),
       startedAt: job.startedAt,
       endedAt: job.endedAt,
@@ -81,7 +97,9 @@ export class ResultsPanel implements vscode.Disposable {
         withheld: r.withheld,
         seed: r.seed,
         image: r.stored && this.image(r.stored),
-        savedAs: r.savedTo && vscode.workspace.asRelativePath(r.savedTo),
+        savedAs: r.saved.map((s) => vscode.workspace.asRelativePath(vscode.Uri.parse(s))),
+        replaced: r.replacedAt !== undefined,
+        canUndo: this.handlers.canUndo(job, r.id),
       })),
     };
   }
@@ -96,23 +114,66 @@ export class ResultsPanel implements vscode.Disposable {
   }
 }
 
+/** The page may load only its own script, style and icons, and the images of the extension's storage. */
+function webviewOptions(extensionUri: vscode.Uri, storageDir: string): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+  return {
+    enableScripts: true,
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media'), vscode.Uri.file(storageDir)],
+  };
+}
+
+function labels(): Labels {
+  const t = vscode.l10n.t;
+  return {
+    empty: t('Right-click an image in the explorer and choose "Upscale with Ideogram…". Results appear here.'),
+    queued: t('Queued'),
+    uploading: t('Uploading'),
+    waiting: t('Waiting for the service'),
+    downloading: t('Downloading'),
+    done: t('Done'),
+    failed: t('Failed'),
+    cancelled: t('Cancelled'),
+    original: t('Original'),
+    upscaled: t('Upscaled'),
+    seed: t('Seed {0}'),
+    withheld: t('Withheld by the service as unsafe'),
+    replace: t('Replace original'),
+    saveNext: t('Save next to original'),
+    saveAs: t('Save as…'),
+    open: t('Open'),
+    reveal: t('Reveal in Explorer'),
+    runAgain: t('Run again'),
+    undo: t('Undo replace'),
+    cancel: t('Cancel'),
+    slider: t('Slider'),
+    sideBySide: t('Side by side'),
+    fit: t('Fit'),
+    actualSize: t('100%'),
+    savedAs: t('Saved as {0}'),
+    replacedNote: t('This result replaced the original.'),
+    requestId: t('Request id {0}'),
+    from: t('from {0} to {1} ({2}×)'),
+  };
+}
+
 function html(webview: vscode.Webview, extensionUri: vscode.Uri): string {
   const nonce = randomBytes(16).toString('base64');
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'panel.js'));
-  const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'panel.css'));
-  const csp = [`default-src 'none'`, `img-src ${webview.cspSource}`, `style-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`].join('; ');
+  const uri = (...parts: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...parts));
+  const csp = [`default-src 'none'`, `img-src ${webview.cspSource}`, `style-src ${webview.cspSource}`, `font-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`].join('; ');
   return `<!DOCTYPE html>
 <html lang="${vscode.env.language}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style}">
+<link rel="stylesheet" href="${uri('dist', 'codicons', 'codicon.css')}">
+<link rel="stylesheet" href="${uri('media', 'panel.css')}">
 <title>${vscode.l10n.t('Ideogram Upscale')}</title>
 </head>
 <body>
-<main id="app" aria-live="polite"><p class="empty">${vscode.l10n.t('Right-click an image in the explorer and choose "Upscale with Ideogram…".')}</p></main>
-<script nonce="${nonce}" src="${script}"></script>
+<div id="toolbar"></div>
+<main id="app" aria-live="polite"></main>
+<script nonce="${nonce}" src="${uri('dist', 'panel.js')}"></script>
 </body>
 </html>`;
 }

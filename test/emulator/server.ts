@@ -3,7 +3,8 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { loadCodecs, Pixels } from '../../src/core/images/codecs';
-import { formatInfo, sniffFormat, isUpscalable } from '../../src/core/images/format';
+import { answerWithStatus, Fault, FaultName, faults, resetMidUpload } from './faults';
+import { formatInfo, sniffFormat, isUpscalable, UpscalableFormat } from '../../src/core/images/format';
 
 /**
  * A stand-in for the upscale service, on 127.0.0.1, answering as ../shared/api/ describes:
@@ -19,6 +20,13 @@ export interface EmulatorOptions {
   taskMs: number;
   /** How a task ends. */
   taskOutcome: 'succeed' | 'failed';
+  /** Uploads of these file names are refused with this status and body (one failing job of a batch). */
+  refuseFiles?: Record<string, { status: number; body: unknown }>;
+  /** Answer in this format whatever the upload's (real services may return PNG for a JPEG). */
+  resultFormat?: UpscalableFormat;
+  /** A failure to produce (see faults.ts), for the first `faultTimes` requests it applies to. */
+  fault?: FaultName;
+  faultTimes?: number;
 }
 
 export interface EmulatorStats {
@@ -30,11 +38,14 @@ export interface EmulatorStats {
   lastHeaders: IncomingMessage['headers'];
   /** The last `image_request` received, parsed. */
   lastImageRequest: Record<string, unknown> | undefined;
+  /** Requests answered with the configured fault. */
+  faultsServed: number;
 }
 
 interface Task {
   id: string;
   createdAt: number;
+  neverEnds?: boolean;
   images: { url: string; seed: number; resolution: string }[];
   failMessage?: string;
 }
@@ -43,7 +54,7 @@ const defaults: EmulatorOptions = { shape: 'sync', taskMs: 0, taskOutcome: 'succ
 
 export class Emulator {
   options: EmulatorOptions;
-  readonly stats: EmulatorStats = { submits: 0, taskQueries: 0, downloads: 0, lastHeaders: {}, lastImageRequest: undefined };
+  readonly stats: EmulatorStats = { submits: 0, taskQueries: 0, downloads: 0, lastHeaders: {}, lastImageRequest: undefined, faultsServed: 0 };
   private readonly files = new Map<string, { bytes: Uint8Array; mime: string }>();
   private readonly tasks = new Map<string, Task>();
   private server: Server | undefined;
@@ -85,13 +96,15 @@ export class Emulator {
   /** Back to the options given and zeroed counters. */
   reset(options: Partial<EmulatorOptions> = {}): void {
     this.options = { ...defaults, ...options };
-    Object.assign(this.stats, { submits: 0, taskQueries: 0, downloads: 0, lastHeaders: {}, lastImageRequest: undefined });
+    Object.assign(this.stats, { submits: 0, taskQueries: 0, downloads: 0, lastHeaders: {}, lastImageRequest: undefined, faultsServed: 0 });
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.origin);
     const path = url.pathname;
     if (req.method === 'GET' && path.startsWith('/files/')) {
+      const fault = this.takeFault('download');
+      if (fault) return this.downloadFault(fault, url, res);
       return this.serveFile(path.slice('/files/'.length), res);
     }
     if (req.method === 'POST' && (path === '/ideogram/upscale' || path === '/upscale')) {
@@ -100,6 +113,14 @@ export class Emulator {
       this.stats.lastHeaders = req.headers;
       if (!this.authorised(req, path === '/upscale' ? 'api-key' : 'bearer')) {
         return json(res, 401, { error: { message: 'Invalid API key', type: 'invalid_request_error' }, request_id: requestId() });
+      }
+      const fault = this.takeFault('submit');
+      if (fault?.action === 'reset') return resetMidUpload(req);
+      if (fault?.action === 'hang') return void req.resume(); // reads the upload, never answers
+      if (fault) {
+        req.resume();
+        answerWithStatus(fault, res, requestId());
+        return;
       }
       return this.submit(req, res);
     }
@@ -137,6 +158,10 @@ export class Emulator {
     if (!(file instanceof Blob)) {
       return json(res, 400, { error: 'image_file is required' });
     }
+    const refusal = file instanceof File ? this.options.refuseFiles?.[file.name] : undefined;
+    if (refusal) {
+      return json(res, refusal.status, refusal.body);
+    }
     let request: Record<string, unknown> = {};
     const raw = form.get('image_request');
     if (typeof raw === 'string' && raw.trim() !== '') {
@@ -161,13 +186,16 @@ export class Emulator {
     const count = typeof request.num_images === 'number' ? request.num_images : 1;
     const seed = typeof request.seed === 'number' ? request.seed : Math.floor(Math.random() * 2147483647);
     const made = await this.upscale(bytes, count);
-    const images = made.map((m, i) => ({ url: m.url, seed: seed + i, resolution: m.resolution }));
+    const unsafe = this.takeFault('result')?.action === 'unsafe';
+    const images = made.map((m, i) => ({ url: unsafe ? '' : m.url, seed: seed + i, resolution: m.resolution }));
     const id = requestId();
     if (this.options.shape === 'task') {
       const task: Task = { id: randomUUID(), createdAt: Date.now(), images };
-      if (this.options.taskOutcome === 'failed') {
+      const fault = this.takeFault('task');
+      if (this.options.taskOutcome === 'failed' || fault?.action === 'fail') {
         task.failMessage = 'upscale failed: image could not be processed';
       }
+      task.neverEnds = fault?.action === 'never';
       this.tasks.set(task.id, task);
       return json(res, 200, {
         code: 0,
@@ -183,7 +211,7 @@ export class Emulator {
         prompt: typeof request.prompt === 'string' ? request.prompt : '',
         resolution: i.resolution,
         upscaled_resolution: i.resolution,
-        is_image_safe: true,
+        is_image_safe: i.url !== '',
         seed: i.seed,
       })),
     };
@@ -197,7 +225,7 @@ export class Emulator {
     if (!task) {
       return json(res, 404, { code: 1201, message: `task ${id} not found` });
     }
-    const done = Date.now() - task.createdAt >= this.options.taskMs;
+    const done = !task.neverEnds && Date.now() - task.createdAt >= this.options.taskMs;
     const status = !done ? 'processing' : task.failMessage ? 'failed' : 'succeed';
     json(res, 200, {
       code: 0,
@@ -209,9 +237,48 @@ export class Emulator {
         task_status_msg: status === 'failed' ? task.failMessage : '',
         created_at: task.createdAt,
         updated_at: Date.now(),
-        task_result: status === 'succeed' ? { images: task.images.map((img, index) => ({ index, url: img.url })) } : undefined,
+        task_result: status === 'succeed' ? { images: task.images.filter((img) => img.url !== '').map((img, index) => ({ index, url: img.url })) } : undefined,
       },
     });
+  }
+
+  /** The configured fault, when it applies to this phase and has uses left. */
+  private takeFault(phase: Fault['phase']): Fault | undefined {
+    const name = this.options.fault;
+    if (!name) return undefined;
+    const fault: Fault = faults[name];
+    if (fault.phase !== phase) return undefined;
+    const left = this.options.faultTimes ?? Infinity;
+    if (left <= 0) return undefined;
+    this.options.faultTimes = left - 1;
+    this.stats.faultsServed++;
+    return fault;
+  }
+
+  private downloadFault(fault: Fault, url: URL, res: ServerResponse): void {
+    this.stats.downloads++;
+    if (answerWithStatus(fault, res, requestId())) return;
+    if (fault.action === 'redirectLoop') {
+      res.writeHead(302, { location: url.pathname + url.search }).end();
+      return;
+    }
+    if (fault.action === 'huge') {
+      // A PNG signature, then far more bytes than any upscale of an accepted image can have.
+      const size = 400 * 1024 * 1024;
+      res.writeHead(200, { 'content-type': 'image/png', 'content-length': size });
+      const chunk = Buffer.alloc(1 << 20);
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).copy(chunk);
+      let sent = 0;
+      const pump = () => {
+        while (sent < size) {
+          sent += chunk.length;
+          if (!res.write(sent === chunk.length ? chunk : Buffer.alloc(chunk.length))) return void res.once('drain', pump);
+        }
+        res.end();
+      };
+      res.on('close', () => (sent = size));
+      pump();
+    }
   }
 
   private serveFile(name: string, res: ServerResponse): void {
@@ -224,13 +291,14 @@ export class Emulator {
     res.writeHead(200, { 'content-type': file.mime, 'content-length': file.bytes.length }).end(file.bytes);
   }
 
-  /** Decodes the upload, doubles its width and height, and encodes it in its own format. */
+  /** Decodes the upload, doubles its width and height, and encodes it in its own format (or `resultFormat`). */
   private async upscale(source: Uint8Array, count: number): Promise<{ url: string; resolution: string }[]> {
     const codecs = await loadCodecs();
     const decoded = await codecs.decode(source);
     const big = doubleSize(decoded);
-    const encoded = await codecs.encode(big, decoded.format);
-    const { mime, ext } = formatInfo[decoded.format];
+    const format = this.options.resultFormat ?? decoded.format;
+    const encoded = await codecs.encode(big, format);
+    const { mime, ext } = formatInfo[format];
     const out = [];
     for (let i = 0; i < count; i++) {
       const name = `${randomUUID()}.${ext}`;

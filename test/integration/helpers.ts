@@ -1,8 +1,10 @@
 import * as assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
+import type { UpscaleOptions, UpscaleSummary } from '../../src/commands/upscale';
 import { loadCodecs } from '../../src/core/images/codecs';
-import { Emulator } from '../emulator/server';
+import { Emulator, EmulatorOptions } from '../emulator/server';
 
 export const extensionId = 'ideogram-upscale.ideogram-upscale';
 export const testKey = 'sk-test-0123456789abcdef';
@@ -14,8 +16,8 @@ export function workspaceFile(relative: string): vscode.Uri {
 }
 
 /** A real HTTP emulator on 127.0.0.1 and the user setting that points the extension at it. */
-export async function startEmulator(): Promise<Emulator> {
-  const emulator = new Emulator({ key: testKey });
+export async function startEmulator(options: Partial<EmulatorOptions> = {}): Promise<Emulator> {
+  const emulator = new Emulator({ key: testKey, ...options });
   const url = await emulator.start();
   await vscode.workspace.getConfiguration('ideogramUpscale').update('baseUrl', url, vscode.ConfigurationTarget.Global);
   return emulator;
@@ -25,6 +27,11 @@ export async function activate(): Promise<void> {
   const extension = vscode.extensions.getExtension(extensionId);
   assert.ok(extension, `${extensionId} is loaded`);
   await extension.activate();
+  await vscode.commands.executeCommand('ideogramUpscale.setApiKey', testKey);
+}
+
+export function upscale(uris: vscode.Uri[], options?: UpscaleOptions): Thenable<UpscaleSummary | undefined> {
+  return vscode.commands.executeCommand<UpscaleSummary | undefined>('ideogramUpscale.upscale', uris[0], uris, options);
 }
 
 /** Decodes an image file with the codecs, as proof it is a whole image and not just a header. */
@@ -33,6 +40,32 @@ export async function decodeFile(uri: vscode.Uri) {
   return codecs.decode(new Uint8Array(await readFile(uri.fsPath)));
 }
 
+export async function sha256(uri: vscode.Uri): Promise<string> {
+  return createHash('sha256').update(await readFile(uri.fsPath)).digest('hex');
+}
+
+export async function exists(uri: vscode.Uri): Promise<boolean> {
+  return vscode.workspace.fs.stat(uri).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Waits for a condition that a user would wait for (a file to appear, a state to change). */
+export async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 export function resultsPanelTabs(): vscode.Tab[] {
   return vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('ideogramUpscale.results'));
 }
+
+/** Playwright selectors for the panel's parts (see media/panel.ts). */
+export const panel = {
+  card: (fileName: string) => `section.job[aria-label="${fileName}"]`,
+  button: (fileName: string, label: string) => `section.job[aria-label="${fileName}"] >> role=button[name="${label}"]`,
+};

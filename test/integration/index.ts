@@ -1,5 +1,4 @@
-import { readdirSync } from 'node:fs';
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { format } from 'node:util';
 import Mocha from 'mocha';
@@ -9,31 +8,43 @@ import { env } from '../support/handshake';
 /**
  * Entry point that VS Code calls inside the extension host (`extensionTestsPath`), under
  * @vscode/test-electron and under the code-server runner alike. The spec report goes to
- * `integration.log` and the outcome to `integration-result.json` in the test output folder, since
- * under code-server nothing else of the extension host reaches the runner.
+ * `integration.log` and the outcome to `integration-result-<phase>.json` in the test output
+ * folder, since under code-server nothing else of the extension host reaches the runner.
+ *
+ * Phase 1 runs `*.test.js`. When there are `*.reload.test.js` files, the runner then reloads the
+ * window (as a user would) and VS Code calls this entry again: phase 2 runs those files, to check
+ * what must survive a reload.
  */
 export async function run(): Promise<void> {
   mkdirSync(env.outDir, { recursive: true });
+  const phase = existsSync(join(env.outDir, 'integration-result-1.json')) ? 2 : 1;
   const logFile = join(env.outDir, 'integration.log');
-  writeFileSync(logFile, '');
+  if (phase === 1) writeFileSync(logFile, '');
   const print = (...args: unknown[]) => {
     const line = format(...args);
     appendFileSync(logFile, line + '\n');
     console.log(line);
   };
   Mocha.reporters.Base.consoleLog = print;
-  print(`Running inside VS Code ${vscode.version} (${vscode.env.appName}, ${vscode.env.appHost}), Node ${process.version}`);
-  const extension = vscode.extensions.getExtension('ideogram-upscale.ideogram-upscale');
-  print(`Extension under test: ${extension?.packageJSON.version} from ${extension?.extensionPath}`);
+  if (phase === 1) {
+    print(`Running inside VS Code ${vscode.version} (${vscode.env.appName}, ${vscode.env.appHost}), Node ${process.version}`);
+    const extension = vscode.extensions.getExtension('ideogram-upscale.ideogram-upscale');
+    print(`Extension under test: ${extension?.packageJSON.version} from ${extension?.extensionPath}`);
+  } else {
+    print('\nAfter reloading the window:');
+  }
 
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 120_000, reporter: 'spec' });
-  for (const file of readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort()) {
+  const files = readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort();
+  const reloadFiles = files.filter((f) => f.endsWith('.reload.test.js'));
+  for (const file of phase === 1 ? files.filter((f) => !reloadFiles.includes(f)) : reloadFiles) {
     mocha.addFile(join(__dirname, file));
   }
   const counts = await new Promise<{ passed: number; failed: number; pending: number }>((resolve) => {
     const runner = mocha.run(() => resolve({ passed: runner.stats?.passes ?? 0, failed: runner.stats?.failures ?? 0, pending: runner.stats?.pending ?? 0 }));
   });
-  writeFileSync(join(env.outDir, 'integration-result.json'), JSON.stringify({ ...counts, vscodeVersion: vscode.version }));
+  const reload = phase === 1 && reloadFiles.length > 0 && env.canScreenshot;
+  writeFileSync(join(env.outDir, `integration-result-${phase}.json`), JSON.stringify({ ...counts, vscodeVersion: vscode.version, reload }));
   if (counts.failed > 0) {
     throw new Error(`${counts.failed} integration tests failed`);
   }

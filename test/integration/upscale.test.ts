@@ -1,11 +1,10 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { UpscaleSummary } from '../../src/commands/upscale';
 import { Emulator } from '../emulator/server';
 import { screenshot } from '../support/handshake';
-import { activate, decodeFile, resultsPanelTabs, startEmulator, testKey, workspaceFile } from './helpers';
+import { activate, decodeFile, resultsPanelTabs, startEmulator, testKey, upscale, workspaceFile } from './helpers';
 
-describe('Upscale from the explorer, in real VS Code', () => {
+describe('Upscale and save next to the original, in real VS Code', () => {
   let emulator: Emulator;
 
   before(async () => {
@@ -22,20 +21,19 @@ describe('Upscale from the explorer, in real VS Code', () => {
     assert.equal(stored, true);
   });
 
-  async function upscale(relative: string): Promise<{ summary: UpscaleSummary; saved: vscode.Uri }> {
-    const uri = workspaceFile(relative);
-    const summary = await vscode.commands.executeCommand<UpscaleSummary>('ideogramUpscale.upscale', uri, [uri]);
+  async function upscaleOne(relative: string): Promise<vscode.Uri> {
+    const summary = await upscale([workspaceFile(relative)], { params: 'defaults', output: 'nextToOriginal' });
     assert.ok(summary, 'the command reports what it did');
     assert.equal(summary.jobs.length, 1);
     assert.equal(summary.jobs[0].error, undefined);
     assert.equal(summary.jobs[0].state, 'done');
     assert.equal(summary.jobs[0].saved.length, 1);
-    return { summary, saved: vscode.Uri.parse(summary.jobs[0].saved[0]) };
+    return vscode.Uri.parse(summary.jobs[0].saved[0]);
   }
 
   it('upscales a PNG and saves logo@upscaled.png at twice the size (synchronous answer)', async () => {
     emulator.reset({ key: testKey, shape: 'sync' });
-    const { saved } = await upscale('assets/logo.png');
+    const saved = await upscaleOne('assets/logo.png');
     assert.equal(saved.path, workspaceFile('assets/logo@upscaled.png').path);
     const source = await decodeFile(workspaceFile('assets/logo.png'));
     const result = await decodeFile(saved);
@@ -47,7 +45,7 @@ describe('Upscale from the explorer, in real VS Code', () => {
 
   it('upscales a JPEG through a task that must be polled, and saves photo@upscaled.jpg', async () => {
     emulator.reset({ key: testKey, shape: 'task', taskMs: 1500 });
-    const { saved } = await upscale('assets/photo.jpg');
+    const saved = await upscaleOne('assets/photo.jpg');
     assert.equal(saved.path, workspaceFile('assets/photo@upscaled.jpg').path);
     const source = await decodeFile(workspaceFile('assets/photo.jpg'));
     const result = await decodeFile(saved);
@@ -65,7 +63,7 @@ describe('Upscale from the explorer, in real VS Code', () => {
 
   it('keeps an earlier result: a second run saves logo@upscaled-2.png', async () => {
     emulator.reset({ key: testKey, shape: 'wrapped' });
-    const { saved } = await upscale('assets/logo.png');
+    const saved = await upscaleOne('assets/logo.png');
     assert.equal(saved.path, workspaceFile('assets/logo@upscaled-2.png').path);
     const first = await decodeFile(workspaceFile('assets/logo@upscaled.png'));
     assert.equal(first.width, 256, 'the first result is untouched');

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chromium, Page } from 'playwright-core';
+import { chromium, FrameLocator, Page } from 'playwright-core';
+import type { UiStep } from '../support/handshake';
 import { chromiumLaunchOptions, repoRoot, startWorkbench } from './workbench';
 
 /**
@@ -15,7 +16,6 @@ const suiteTimeoutMs = 20 * 60_000;
 async function main(): Promise<number> {
   await rm(outDir, { recursive: true, force: true });
   await mkdir(join(outDir, 'screenshots'), { recursive: true });
-  const resultFile = join(outDir, 'integration-result.json');
   // `npm test` packages first, so the suite runs against the installed .vsix; `--source` loads the
   // repository's folder instead (quicker while working on the code).
   const vsix = process.argv.includes('--source') ? undefined : join(repoRoot, 'dist', 'ideogram-upscale.vsix');
@@ -32,19 +32,16 @@ async function main(): Promise<number> {
     const pageErrors: string[] = [];
     page.on('pageerror', (err) => pageErrors.push(err.message));
     await page.goto(workbench.url(join(repoRoot, 'out', 'test', 'integration', 'index.js')));
-    const until = Date.now() + suiteTimeoutMs;
-    while (!existsSync(resultFile)) {
-      if (Date.now() > until) {
-        await page.screenshot({ path: join(outDir, 'screenshots', 'timeout.png') });
-        throw new Error(`the integration suite did not finish within ${suiteTimeoutMs / 60_000} minutes`);
-      }
-      await serveScreenshots(page);
-      await new Promise((r) => setTimeout(r, 200));
+    let result = await waitForPhase(page, 1);
+    if (result.reload) {
+      // What must survive a reload is checked by phase 2, which VS Code starts after this reload.
+      await page.reload();
+      const second = await waitForPhase(page, 2);
+      result = { ...second, passed: result.passed + second.passed, failed: result.failed + second.failed, pending: result.pending + second.pending };
     }
     await page.screenshot({ path: join(outDir, 'screenshots', 'workbench-end.png') });
     const log = existsSync(join(outDir, 'integration.log')) ? await readFile(join(outDir, 'integration.log'), 'utf8') : '';
     process.stdout.write(log);
-    const result = JSON.parse(await readFile(resultFile, 'utf8')) as { passed: number; failed: number; pending: number; vscodeVersion: string };
     if (pageErrors.length) console.log(`(workbench page errors seen: ${pageErrors.length})`);
     console.log(`\nIntegration suite inside VS Code ${result.vscodeVersion}; screenshots in test-output/screenshots`);
     console.log(`${result.passed} passed, ${result.failed} failed${result.pending ? `, ${result.pending} skipped` : ''}`);
@@ -55,15 +52,75 @@ async function main(): Promise<number> {
   }
 }
 
-async function serveScreenshots(page: Page): Promise<void> {
+interface PhaseResult {
+  passed: number;
+  failed: number;
+  pending: number;
+  vscodeVersion: string;
+  reload?: boolean;
+}
+
+async function waitForPhase(page: Page, phase: number): Promise<PhaseResult> {
+  const file = join(outDir, `integration-result-${phase}.json`);
+  const until = Date.now() + suiteTimeoutMs;
+  while (!existsSync(file)) {
+    if (Date.now() > until) {
+      await page.screenshot({ path: join(outDir, 'screenshots', 'timeout.png') });
+      const log = existsSync(join(outDir, 'integration.log')) ? await readFile(join(outDir, 'integration.log'), 'utf8') : '';
+      throw new Error(`the integration suite (phase ${phase}) did not finish within ${suiteTimeoutMs / 60_000} minutes\n${log}`);
+    }
+    await serveRequests(page);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return JSON.parse(await readFile(file, 'utf8')) as PhaseResult;
+}
+
+/** Serves the suite's requests: screenshots, and real input through the browser (test/support/handshake.ts). */
+async function serveRequests(page: Page): Promise<void> {
   const dir = join(outDir, 'requests');
   if (!existsSync(dir)) return;
   for (const file of await readdir(dir)) {
-    if (!file.endsWith('.screenshot')) continue;
-    const name = file.slice(0, -'.screenshot'.length);
-    await rm(join(dir, file));
-    await page.screenshot({ path: join(outDir, 'screenshots', `${name}.png`) });
-    await writeFile(join(dir, `${name}.done`), '');
+    if (file.endsWith('.screenshot')) {
+      const name = file.slice(0, -'.screenshot'.length);
+      await rm(join(dir, file));
+      await page.screenshot({ path: join(outDir, 'screenshots', `${name}.png`) });
+      await writeFile(join(dir, `${name}.done`), '');
+    } else if (file.endsWith('.ui')) {
+      const name = file.slice(0, -'.ui'.length);
+      const steps = JSON.parse(await readFile(join(dir, file), 'utf8')) as UiStep[];
+      await rm(join(dir, file));
+      try {
+        for (const step of steps) await perform(page, step);
+        await writeFile(join(dir, `${name}.done`), '');
+      } catch (err) {
+        await page.screenshot({ path: join(outDir, 'screenshots', `${name}-failed.png`) }).catch(() => undefined);
+        await writeFile(join(dir, `${name}.error`), `${JSON.stringify(steps)}: ${(err as Error).message.split('\n')[0]}`);
+      }
+    }
+  }
+}
+
+/** The results panel's page: VS Code nests it in two iframes. */
+function panelFrame(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+}
+
+async function perform(page: Page, step: UiStep): Promise<void> {
+  const scope = (frame?: 'panel') => (frame === 'panel' ? panelFrame(page) : page);
+  if ('click' in step) {
+    await scope(step.frame).locator(step.click).first().click({ button: step.button ?? 'left', timeout: 15_000 });
+  } else if ('waitFor' in step) {
+    await scope(step.frame).locator(step.waitFor).first().waitFor({ timeout: step.timeoutMs ?? 15_000 });
+  } else if ('press' in step) {
+    await page.keyboard.press(step.press);
+  } else if ('type' in step) {
+    await page.keyboard.type(step.type, { delay: 20 });
+  } else if ('fill' in step) {
+    await scope(step.frame).locator(step.fill).first().fill(step.value, { timeout: 15_000 });
+  } else if ('screenshot' in step) {
+    await page.screenshot({ path: join(outDir, 'screenshots', `${step.screenshot}.png`) });
+  } else if ('sleep' in step) {
+    await page.waitForTimeout(step.sleep);
   }
 }
 

@@ -32,3 +32,37 @@ export async function screenshot(name: string, timeoutMs = 20_000): Promise<stri
   }
   return join(env.outDir, 'screenshots', `${name}.png`);
 }
+
+/**
+ * A step of real input that the runner performs in the browser with playwright: what a person
+ * does with mouse and keyboard. Selectors are playwright's; `frame: 'panel'` looks inside the
+ * results panel's webview.
+ */
+export type UiStep =
+  | { click: string; frame?: 'panel'; button?: 'left' | 'right' }
+  | { waitFor: string; frame?: 'panel'; timeoutMs?: number }
+  | { press: string }
+  | { type: string }
+  | { fill: string; frame?: 'panel'; value: string }
+  | { screenshot: string }
+  | { sleep: number };
+
+let uiCount = 0;
+
+/** Has the runner perform the steps; throws with the runner's message when one fails. */
+export async function ui(steps: UiStep[], timeoutMs = 60_000): Promise<void> {
+  if (!env.canScreenshot) throw new Error('UI steps need the code-server runner (npm run test:vscode)');
+  await mkdir(requestDir(), { recursive: true });
+  const name = `ui-${++uiCount}`;
+  await writeFile(join(requestDir(), `${name}.json.tmp`), JSON.stringify(steps));
+  const { rename, readFile } = await import('node:fs/promises');
+  await rename(join(requestDir(), `${name}.json.tmp`), join(requestDir(), `${name}.ui`));
+  const done = join(requestDir(), `${name}.done`);
+  const failed = join(requestDir(), `${name}.error`);
+  const until = Date.now() + timeoutMs;
+  while (!existsSync(done)) {
+    if (existsSync(failed)) throw new Error(`UI step failed: ${await readFile(failed, 'utf8')}`);
+    if (Date.now() > until) throw new Error(`the runner did not perform UI steps ${JSON.stringify(steps)} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -5,6 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { sniffFormat, isUpscalable, UpscalableFormat } from '../images/format';
 import { FailureKind, UpscaleError } from './errors';
 import { imageRequestJson, UpscaleParams } from './params';
+import { isLoopback } from './services';
 import { Answer, errorMessageOf, parseAnswer, requestIdOf, ResultImage } from './responses';
 
 /** Where and how to reach one upscale service; the key travels in `auth`, never in a log line. */
@@ -55,6 +56,7 @@ export interface Downloaded {
 const defaultPoll = { firstMs: 1000, factor: 1.5, maxMs: 8000 };
 const defaultRetry = { attempts: 3, maxDelayMs: 30_000 };
 const maxJsonBytes = 1 << 20;
+const maxRedirects = 5;
 /** A 2x upscale of the largest accepted input stays far below this. */
 export const maxResultBytes = 200 * 1024 * 1024;
 
@@ -107,16 +109,11 @@ export class UpscaleClient {
 
   /** Streams one result to `path`, refusing anything that is not a PNG, JPEG or WebP. */
   async download(url: string, path: string, signal?: AbortSignal): Promise<Downloaded> {
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
-      throw new UpscaleError('download', `The service returned a result link that is not a URL: ${url.slice(0, 80)}`);
-    }
-    const response = await this.request(parsed.href, { method: 'GET', signal: this.timeoutSignal(signal) }, signal, 'GET', redactQuery(parsed));
-    if (!response.ok || !response.body) {
+    const response = await this.followRedirects(url, signal);
+    const length = Number(response.headers.get('content-length') ?? NaN);
+    if (length > maxResultBytes) {
       await response.body?.cancel();
-      throw new UpscaleError('download', `Downloading the result failed with HTTP ${response.status}.`, { status: response.status });
+      throw new UpscaleError('download', `The result is ${Math.round(length / 1024 / 1024)} MB, more than any upscale can be; it was not saved.`);
     }
     let head: Uint8Array | undefined;
     let bytes = 0;
@@ -150,6 +147,39 @@ export class UpscaleClient {
       throw new UpscaleError('download', 'The service returned an empty result.');
     }
     return { path, format, bytes };
+  }
+
+  /**
+   * Result links are fetched without the key, over https only (plain http only to this machine),
+   * following at most a few redirects, each checked the same way.
+   */
+  private async followRedirects(url: string, signal?: AbortSignal): Promise<Response> {
+    let target = url;
+    for (let hop = 0; hop <= maxRedirects; hop++) {
+      let parsed: URL;
+      try {
+        parsed = new URL(target);
+      } catch {
+        throw new UpscaleError('download', `The service returned a result link that is not a URL: "${target.slice(0, 80)}".`);
+      }
+      if (!(parsed.protocol === 'https:' || (parsed.protocol === 'http:' && isLoopback(parsed.hostname)))) {
+        throw new UpscaleError('download', `The result link ${parsed.protocol}//${parsed.host} is not https; it was not downloaded.`);
+      }
+      const response = await this.request(parsed.href, { method: 'GET', redirect: 'manual', signal: this.timeoutSignal(signal) }, signal, 'GET', redactQuery(parsed));
+      const location = response.headers.get('location');
+      if (response.status >= 300 && response.status < 400 && location) {
+        await response.body?.cancel();
+        target = new URL(location, parsed).href;
+        continue;
+      }
+      if (!response.ok || !response.body) {
+        await response.body?.cancel();
+        const gone = response.status === 403 || response.status === 404 || response.status === 410;
+        throw new UpscaleError('download', gone ? `The result link no longer works (HTTP ${response.status}); such links expire, so run the upscale again.` : `Downloading the result failed with HTTP ${response.status}.`, { status: response.status, mayHaveBeenCharged: true });
+      }
+      return response;
+    }
+    throw new UpscaleError('download', `The result link redirected more than ${maxRedirects} times; it was not downloaded.`, { mayHaveBeenCharged: true });
   }
 
   private async awaitTask(profile: ServiceProfile, first: Extract<Answer, { kind: 'task' }>, signal?: AbortSignal): Promise<UpscaleOutcome> {

@@ -1,0 +1,101 @@
+import * as vscode from 'vscode';
+import { OutputError, replaceOriginal, saveAs, saveNextToOriginal, undoReplace, UndoRecord } from '../jobs/outputs';
+import { UndoStack } from '../jobs/undoStack';
+import { JobRecord, JobRunner, ResultRecord } from '../jobs/upscaleJob';
+import { PanelHandlers } from '../panel/resultsPanel';
+import { ResultAction } from '../panel/protocol';
+import { readSettings } from '../settings';
+import type { UpscaleOptions } from './upscale';
+
+/**
+ * What a user can do with a result, from the panel, a notification or a command. Each action
+ * reports its own failure in a notification and returns what it wrote, for callers and tests.
+ */
+export class ResultActions implements PanelHandlers {
+  constructor(
+    private readonly runner: JobRunner,
+    private readonly undo: UndoStack,
+  ) {}
+
+  onResultAction(action: ResultAction, job: JobRecord, resultId: string): void {
+    const result = job.results.find((r) => r.id === resultId);
+    if (result) void this.perform(action, job, result);
+  }
+
+  onCancel(job: JobRecord): void {
+    this.runner.cancel(job.id);
+  }
+
+  canUndo(job: JobRecord, resultId: string): boolean {
+    return this.undo.records.some((r) => r.jobId === job.id && r.resultId === resultId);
+  }
+
+  async perform(action: ResultAction, job: JobRecord, result: ResultRecord): Promise<vscode.Uri | undefined> {
+    try {
+      switch (action) {
+        case 'replace':
+          return await this.replace(job, result);
+        case 'saveNext': {
+          const saved = await saveNextToOriginal(job, result, readSettings().fileNamePattern);
+          await this.runner.touch(job);
+          return saved;
+        }
+        case 'saveAs': {
+          const saved = await saveAs(job, result);
+          if (saved) await this.runner.touch(job);
+          return saved;
+        }
+        case 'open':
+        case 'reveal': {
+          const target = result.saved.length ? vscode.Uri.parse(result.saved[result.saved.length - 1]) : result.stored && vscode.Uri.file(result.stored.path);
+          if (target) await vscode.commands.executeCommand(action === 'open' ? 'vscode.open' : 'revealInExplorer', target);
+          return target;
+        }
+        case 'runAgain': {
+          const options: UpscaleOptions = { params: { ...job.params, seed: result.seed ?? job.params.seed } };
+          await vscode.commands.executeCommand('ideogramUpscale.upscale', job.source, [job.source], options);
+          return undefined;
+        }
+        case 'undo': {
+          const record = this.undo.records.filter((r) => r.jobId === job.id && r.resultId === result.id).pop();
+          return record ? await this.undoReplace(record) : undefined;
+        }
+      }
+    } catch (err) {
+      void vscode.window.showErrorMessage(err instanceof OutputError ? err.message : vscode.l10n.t('Could not finish: {0}', (err as Error).message));
+      return undefined;
+    }
+  }
+
+  /** Replaces the original, records how to undo it, and offers the undo at once. */
+  async replace(job: JobRecord, result: ResultRecord): Promise<vscode.Uri> {
+    const settings = readSettings();
+    const record = await replaceOriginal(job, result, { jpegQuality: settings.jpegQuality, keepOriginalSize: settings.keepOriginalSize });
+    await this.undo.push(record);
+    await this.runner.touch(job);
+    const undoLabel = vscode.l10n.t('Undo');
+    void vscode.window.showInformationMessage(vscode.l10n.t('Replaced {0} with the upscaled image.', vscode.workspace.asRelativePath(job.source)), undoLabel).then((choice) => {
+      if (choice === undoLabel) void this.undoReplace(record).catch((err: Error) => vscode.window.showErrorMessage(err.message));
+    });
+    return job.source;
+  }
+
+  /** Restores the original of the given replace, or of the last one. */
+  async undoReplace(record?: UndoRecord): Promise<vscode.Uri | undefined> {
+    const target = record ?? this.undo.records[this.undo.records.length - 1];
+    if (!target) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('There is no replace to undo.'));
+      return undefined;
+    }
+    const restored = await undoReplace(target);
+    await this.undo.pop(target);
+    const job = this.runner.find(target.jobId);
+    const result = job?.results.find((r) => r.id === target.resultId);
+    if (job && result) {
+      result.replacedAt = undefined;
+      await this.runner.touch(job);
+    }
+    void vscode.window.showInformationMessage(vscode.l10n.t('Restored the original {0}.', vscode.workspace.asRelativePath(restored)));
+    return restored;
+  }
+}

@@ -1,0 +1,146 @@
+import { readFile } from 'node:fs/promises';
+import * as vscode from 'vscode';
+import { outputName } from '../core/files/naming';
+import { formatInfo, UpscalableFormat } from '../core/images/format';
+import { JobRecord, ResultRecord, sha256 } from './upscaleJob';
+
+/** What to do with a finished result; every write goes through `workspace.fs` (remote workspaces too). */
+
+export class OutputError extends Error {}
+
+/** Saves a copy beside the original under the first free name of the pattern; never overwrites. */
+export async function saveNextToOriginal(job: JobRecord, result: ResultRecord, pattern: string): Promise<vscode.Uri> {
+  const stored = storedOf(result);
+  const source = job.source;
+  const folder = vscode.Uri.joinPath(source, '..');
+  const sourceName = source.path.slice(source.path.lastIndexOf('/') + 1);
+  const dot = sourceName.lastIndexOf('.');
+  const stem = dot > 0 ? sourceName.slice(0, dot) : sourceName;
+  // The source's own spelling of its extension is kept when the format is unchanged (.JPEG stays .JPEG).
+  const ext = stored.format === job.sourceCopy?.format && dot > 0 ? sourceName.slice(dot + 1) : formatInfo[stored.format].ext;
+  const bytes = await readFile(stored.path);
+  for (let n = 1; n < 1000; n++) {
+    const target = vscode.Uri.joinPath(folder, outputName(stem, ext, n, pattern));
+    if (await exists(target)) continue;
+    if (await writeAtomic(target, bytes, false)) {
+      result.saved.push(target.toString());
+      return target;
+    }
+  }
+  throw new OutputError(`No free file name for ${outputName(stem, ext, 1, pattern)}.`);
+}
+
+export async function saveAs(job: JobRecord, result: ResultRecord): Promise<vscode.Uri | undefined> {
+  const stored = storedOf(result);
+  const { ext } = formatInfo[stored.format];
+  const stem = job.source.path.slice(job.source.path.lastIndexOf('/') + 1).replace(/\.[^.]+$/, '');
+  const target = await vscode.window.showSaveDialog({
+    defaultUri: vscode.Uri.joinPath(job.source, '..', `${stem}@upscaled.${ext}`),
+    filters: { [stored.format.toUpperCase()]: [ext] },
+    title: vscode.l10n.t('Save upscaled image as'),
+  });
+  if (!target) return undefined;
+  await writeAtomic(target, await readFile(stored.path), true);
+  result.saved.push(target.toString());
+  return target;
+}
+
+export interface ReplaceOptions {
+  jpegQuality: number;
+  keepOriginalSize: boolean;
+}
+
+export interface UndoRecord {
+  source: string;
+  /** The original's bytes as they were, in the extension's storage. */
+  backup: string;
+  /** SHA-256 of what the replace wrote: undo refuses when the file changed since. */
+  written: string;
+  jobId: string;
+  resultId: string;
+  at: number;
+}
+
+/**
+ * Replaces the original in place, keeping its path and its format. Refuses when the file changed
+ * since it was uploaded. The original's bytes stay in the job's storage folder for undo.
+ */
+export async function replaceOriginal(job: JobRecord, result: ResultRecord, options: ReplaceOptions): Promise<UndoRecord> {
+  const stored = storedOf(result);
+  const copy = job.sourceCopy;
+  if (!copy || !job.sourceHash) throw new OutputError('The original of this job was not kept; save a copy instead.');
+  const name = job.source.path.slice(job.source.path.lastIndexOf('/') + 1);
+  let current: Uint8Array;
+  try {
+    current = await vscode.workspace.fs.readFile(job.source);
+  } catch {
+    throw new OutputError(`${name} no longer exists; use "Save as…" to keep the result.`);
+  }
+  if (sha256(current) !== job.sourceHash) {
+    throw new OutputError(`${name} changed on disk since it was upscaled, so it was not replaced. Use "Save next to original" to keep both.`);
+  }
+  const bytes = await replacementBytes(copy.format, copy.size, stored, options);
+  await writeAtomic(job.source, bytes, true);
+  result.replacedAt = Date.now();
+  return { source: job.source.toString(), backup: copy.path, written: sha256(bytes), jobId: job.id, resultId: result.id, at: result.replacedAt };
+}
+
+/** The result in the original's format (and, if asked, at the original's size). */
+async function replacementBytes(format: UpscalableFormat, size: { width: number; height: number } | undefined, stored: NonNullable<ResultRecord['stored']>, options: ReplaceOptions): Promise<Uint8Array> {
+  const bytes = new Uint8Array(await readFile(stored.path));
+  const resize = options.keepOriginalSize && size && (stored.size?.width !== size.width || stored.size?.height !== size.height);
+  if (stored.format === format && !resize) return bytes;
+  // Loaded on first use only: the codecs are a bundle of their own (dist/codecs.js).
+  const { convertImage } = require('../core/images/convert') as typeof import('../core/images/convert');
+  return convertImage(bytes, format, { quality: options.jpegQuality, resizeTo: resize ? size : undefined });
+}
+
+/** Puts the original's bytes back, byte for byte. */
+export async function undoReplace(record: UndoRecord): Promise<vscode.Uri> {
+  const target = vscode.Uri.parse(record.source);
+  const name = target.path.slice(target.path.lastIndexOf('/') + 1);
+  let current: Uint8Array | undefined;
+  try {
+    current = await vscode.workspace.fs.readFile(target);
+  } catch {
+    current = undefined; // deleted since: restoring it loses nothing
+  }
+  if (current && sha256(current) !== record.written) {
+    throw new OutputError(`${name} changed since it was replaced; undo would overwrite those changes, so it was not done.`);
+  }
+  await writeAtomic(target, await readFile(record.backup), true);
+  return target;
+}
+
+/**
+ * Writes through a temporary file in the same folder and a rename, so the target is either the
+ * old file or the whole new one, never half-written. Returns false when `overwrite` is false and
+ * the name was taken meanwhile.
+ */
+async function writeAtomic(target: vscode.Uri, bytes: Uint8Array, overwrite: boolean): Promise<boolean> {
+  const name = target.path.slice(target.path.lastIndexOf('/') + 1);
+  const temp = vscode.Uri.joinPath(target, '..', `.${name}.${process.pid}-${Date.now().toString(36)}.part`);
+  await vscode.workspace.fs.writeFile(temp, bytes);
+  try {
+    await vscode.workspace.fs.rename(temp, target, { overwrite });
+    return true;
+  } catch (err) {
+    await vscode.workspace.fs.delete(temp).then(undefined, () => undefined);
+    if (!overwrite && (await exists(target))) return false;
+    throw err;
+  }
+}
+
+function storedOf(result: ResultRecord): NonNullable<ResultRecord['stored']> {
+  if (!result.stored) throw new OutputError('This result was withheld by the service; there is nothing to save.');
+  return result.stored;
+}
+
+async function exists(uri: vscode.Uri): Promise<boolean> {
+  try {
+    await vscode.workspace.fs.stat(uri);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,119 @@
+import * as vscode from 'vscode';
+import { limits, paramsSummary, UpscaleParams } from '../core/api/params';
+
+const back = Symbol('back');
+type Step<T> = Promise<T | typeof back | undefined>;
+
+/**
+ * The parameters of an upscale, asked in one multi-step quick input: defaults (the first item,
+ * so Enter goes straight on), the last parameters used, or every field in turn with a back
+ * button. Nothing is sent before the last step; undefined when the user dismisses it.
+ */
+export async function askParameters(defaults: UpscaleParams, last: UpscaleParams | undefined, imageCount: number): Promise<UpscaleParams | undefined> {
+  const title = imageCount === 1 ? vscode.l10n.t('Upscale with Ideogram') : vscode.l10n.t('Upscale {0} images with Ideogram', imageCount);
+  const total = 7;
+  for (;;) {
+    const start = await pick(title, 1, 1, [
+      { label: vscode.l10n.t('Upscale with defaults'), description: paramsSummary(defaults), value: 'defaults' as const },
+      ...(last ? [{ label: vscode.l10n.t('Same as last time'), description: paramsSummary(last), value: 'last' as const }] : []),
+      { label: vscode.l10n.t('Customize…'), description: vscode.l10n.t('prompt, resemblance, detail, magic prompt, number of images, seed'), value: 'custom' as const },
+    ], false);
+    if (start === undefined || start === back) return undefined;
+    if (start === 'defaults') return { ...defaults };
+    if (start === 'last' && last) return { ...last };
+    const custom = await customize(title, total, last ?? defaults);
+    if (custom !== back) return custom;
+  }
+}
+
+async function customize(title: string, total: number, initial: UpscaleParams): Promise<UpscaleParams | typeof back | undefined> {
+  const p: UpscaleParams = { ...initial };
+  const steps: (() => Step<unknown>)[] = [
+    async () => {
+      const v = await input(title, 2, total, vscode.l10n.t('Prompt to guide the upscale (optional)'), p.prompt ?? '', (s) =>
+        s.length > limits.promptLength ? vscode.l10n.t('At most {0} characters.', limits.promptLength) : undefined,
+      );
+      if (typeof v === 'string') p.prompt = v.trim() || undefined;
+      return v;
+    },
+    () => intStep(p, 'resemblance', title, 3, total, vscode.l10n.t('Resemblance to the original, {0} to {1}', limits.resemblance.min, limits.resemblance.max)),
+    () => intStep(p, 'detail', title, 4, total, vscode.l10n.t('Detail to add, {0} to {1}', limits.detail.min, limits.detail.max)),
+    async () => {
+      const v = await pick(title, 5, total, (['AUTO', 'ON', 'OFF'] as const).map((m) => ({ label: m === 'AUTO' ? vscode.l10n.t('Auto') : m === 'ON' ? vscode.l10n.t('On') : vscode.l10n.t('Off'), description: m === (p.magicPrompt ?? 'AUTO') ? vscode.l10n.t('current') : undefined, value: m })), true, vscode.l10n.t('Magic Prompt'));
+      if (v !== undefined && v !== back) p.magicPrompt = v;
+      return v;
+    },
+    () => intStep(p, 'numImages', title, 6, total, vscode.l10n.t('Number of images, {0} to {1} (each one is billed)', limits.numImages.min, limits.numImages.max)),
+    async () => {
+      const v = await input(title, 7, total, vscode.l10n.t('Seed, {0} to {1}; leave empty for a random seed', limits.seed.min, limits.seed.max), p.seed === undefined ? '' : String(p.seed), (s) =>
+        s.trim() === '' || inRange(s, limits.seed.min, limits.seed.max) ? undefined : vscode.l10n.t('Enter a whole number from {0} to {1}, or nothing.', limits.seed.min, limits.seed.max),
+      );
+      if (typeof v === 'string') p.seed = v.trim() === '' ? undefined : Number(v);
+      return v;
+    },
+  ];
+  for (let i = 0; i < steps.length; ) {
+    const result = await steps[i]();
+    if (result === undefined) return undefined;
+    if (result === back) {
+      if (i === 0) return back;
+      i--;
+    } else {
+      i++;
+    }
+  }
+  return p;
+}
+
+async function intStep(p: UpscaleParams, key: 'resemblance' | 'detail' | 'numImages', title: string, step: number, total: number, prompt: string): Step<string> {
+  const { min, max } = limits[key];
+  const v = await input(title, step, total, prompt, String(p[key] ?? ''), (s) => (inRange(s, min, max) ? undefined : vscode.l10n.t('Enter a whole number from {0} to {1}.', min, max)));
+  if (typeof v === 'string') p[key] = Number(v);
+  return v;
+}
+
+function inRange(s: string, min: number, max: number): boolean {
+  const t = s.trim();
+  return /^\d+$/.test(t) && Number(t) >= min && Number(t) <= max;
+}
+
+function input(title: string, step: number, total: number, prompt: string, value: string, validate: (s: string) => string | undefined): Step<string> {
+  return new Promise((resolve) => {
+    const box = vscode.window.createInputBox();
+    Object.assign(box, { title, step, totalSteps: total, prompt, value, buttons: [vscode.QuickInputButtons.Back], ignoreFocusOut: true });
+    let settled = false;
+    const finish = (v: string | typeof back | undefined) => {
+      if (settled) return;
+      settled = true;
+      resolve(v);
+      box.dispose();
+    };
+    box.onDidChangeValue((s) => (box.validationMessage = validate(s)));
+    box.onDidAccept(() => {
+      const problem = validate(box.value);
+      box.validationMessage = problem;
+      if (!problem) finish(box.value);
+    });
+    box.onDidTriggerButton((b) => b === vscode.QuickInputButtons.Back && finish(back));
+    box.onDidHide(() => finish(undefined));
+    box.show();
+  });
+}
+
+function pick<T>(title: string, step: number, total: number, items: (vscode.QuickPickItem & { value: T })[], canGoBack: boolean, placeholder?: string): Step<T> {
+  return new Promise((resolve) => {
+    const qp = vscode.window.createQuickPick<vscode.QuickPickItem & { value: T }>();
+    Object.assign(qp, { title, step, totalSteps: total, items, placeholder, ignoreFocusOut: true, buttons: canGoBack ? [vscode.QuickInputButtons.Back] : [] });
+    let settled = false;
+    const finish = (v: T | typeof back | undefined) => {
+      if (settled) return;
+      settled = true;
+      resolve(v);
+      qp.dispose();
+    };
+    qp.onDidAccept(() => finish(qp.selectedItems[0]?.value));
+    qp.onDidTriggerButton((b) => b === vscode.QuickInputButtons.Back && finish(back));
+    qp.onDidHide(() => finish(undefined));
+    qp.show();
+  });
+}

@@ -1,0 +1,20 @@
+import * as vscode from 'vscode';
+import { JobRunner } from '../jobs/upscaleJob';
+
+/** Shows how many upscales are running while any are; a click opens the results panel. */
+export function runningJobsStatus(runner: JobRunner): vscode.Disposable {
+  const item = vscode.window.createStatusBarItem('ideogramUpscale.running', vscode.StatusBarAlignment.Left, 10);
+  item.name = vscode.l10n.t('Ideogram Upscale');
+  item.command = 'ideogramUpscale.showResults';
+  const listener = runner.onDidChange(() => {
+    const running = runner.running.length;
+    if (running === 0) {
+      item.hide();
+      return;
+    }
+    item.text = `$(loading~spin) ${vscode.l10n.t('Upscaling {0}', running)}`;
+    item.tooltip = vscode.l10n.t('{0} images are being upscaled. Click to show the results panel.', running);
+    item.show();
+  });
+  return vscode.Disposable.from(item, listener);
+}
