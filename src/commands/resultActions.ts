@@ -31,6 +31,10 @@ export class ResultActions implements PanelHandlers {
   }
 
   async perform(action: ResultAction, job: JobRecord, result: ResultRecord): Promise<vscode.Uri | undefined> {
+    if (job.state === 'done' && job.error) {
+      job.error = undefined; // an earlier refusal no longer applies to a new action
+      await this.runner.touch(job);
+    }
     try {
       switch (action) {
         case 'replace':
@@ -48,7 +52,9 @@ export class ResultActions implements PanelHandlers {
         case 'open':
         case 'reveal': {
           const target = result.saved.length ? vscode.Uri.parse(result.saved[result.saved.length - 1]) : result.stored && vscode.Uri.file(result.stored.path);
-          if (target) await vscode.commands.executeCommand(action === 'open' ? 'vscode.open' : 'revealInExplorer', target);
+          // Beside the panel, so the comparison stays in view.
+          if (target && action === 'open') await vscode.commands.executeCommand('vscode.open', target, { viewColumn: vscode.ViewColumn.Beside, preview: true });
+          if (target && action === 'reveal') await vscode.commands.executeCommand('revealInExplorer', target);
           return target;
         }
         case 'runAgain': {
@@ -62,7 +68,11 @@ export class ResultActions implements PanelHandlers {
         }
       }
     } catch (err) {
-      void vscode.window.showErrorMessage(err instanceof OutputError ? err.message : vscode.l10n.t('Could not finish: {0}', (err as Error).message));
+      const message = err instanceof OutputError ? err.message : vscode.l10n.t('Could not finish: {0}', (err as Error).message);
+      // Said in the panel beside the result, and in a notification.
+      job.error = message;
+      await this.runner.touch(job);
+      void vscode.window.showErrorMessage(message);
       return undefined;
     }
   }

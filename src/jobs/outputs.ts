@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { outputName } from '../core/files/naming';
 import { formatInfo, UpscalableFormat } from '../core/images/format';
@@ -120,6 +120,19 @@ export async function undoReplace(record: UndoRecord): Promise<vscode.Uri> {
 async function writeAtomic(target: vscode.Uri, bytes: Uint8Array, overwrite: boolean): Promise<boolean> {
   const name = target.path.slice(target.path.lastIndexOf('/') + 1);
   const temp = vscode.Uri.joinPath(target, '..', `.${name}.${process.pid}-${Date.now().toString(36)}.part`);
+  if (target.scheme === 'file' && overwrite) {
+    // workspace.fs renames over an existing file by deleting it first, which leaves a moment with
+    // no file at all; on the extension host's own disk (local, or the remote one) a POSIX rename
+    // replaces it in one step.
+    await writeFile(temp.fsPath, bytes);
+    try {
+      await rename(temp.fsPath, target.fsPath);
+    } catch (err) {
+      await rm(temp.fsPath, { force: true });
+      throw err;
+    }
+    return true;
+  }
   await vscode.workspace.fs.writeFile(temp, bytes);
   try {
     await vscode.workspace.fs.rename(temp, target, { overwrite });

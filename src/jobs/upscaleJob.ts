@@ -98,8 +98,12 @@ export class JobRunner implements vscode.Disposable {
 
   /** Settles when the job has ended, whatever its end; never throws. */
   async run(job: JobRecord, profile: ServiceProfile, batch: AbortSignal): Promise<JobRecord> {
+    // The job's own controller also ends when the batch is cancelled.
     const own = this.aborts.get(job.id) ?? new AbortController();
-    const signal = AbortSignal.any([own.signal, batch]);
+    const onBatchAbort = () => own.abort();
+    if (batch.aborted) own.abort();
+    batch.addEventListener('abort', onBatchAbort, { once: true });
+    const signal = own.signal;
     try {
       if (signal.aborted) throw new UpscaleError('cancelled', 'Cancelled.');
       job.startedAt = Date.now();
@@ -137,6 +141,7 @@ export class JobRunner implements vscode.Disposable {
         endedAt: Date.now(),
       });
     } finally {
+      batch.removeEventListener('abort', onBatchAbort);
       this.aborts.delete(job.id);
     }
     await this.persist(job);
@@ -188,23 +193,23 @@ export class JobRunner implements vscode.Disposable {
     try {
       stat = await vscode.workspace.fs.stat(job.source);
     } catch (err) {
-      throw new UpscaleError('input', `${name} cannot be read: ${(err as Error).message}`);
+      throw new UpscaleError('input', `${name} cannot be read (${(err as Error).message}); check that it exists and can be opened.`);
     }
     if (stat.type & vscode.FileType.Directory) {
-      throw new UpscaleError('input', `${name} is a folder, not an image.`);
+      throw new UpscaleError('input', `${name} is a folder, not an image; choose the image files inside it.`);
     }
     const limit = this.deps.maxUploadBytes();
     if (stat.size > limit) {
-      throw new UpscaleError('input', `${name} is ${(stat.size / 1024 / 1024).toFixed(1)} MB, over the ${+(limit / 1024 / 1024).toFixed(1)} MB limit ("ideogramUpscale.maxUploadMB"); make it smaller first.`);
+      throw new UpscaleError('input', `${name} is ${megabytes(stat.size)} MB, over the ${megabytes(limit)} MB limit ("ideogramUpscale.maxUploadMB"); make it smaller first.`);
     }
     let bytes: Uint8Array;
     try {
       bytes = await vscode.workspace.fs.readFile(job.source);
     } catch (err) {
-      throw new UpscaleError('input', `${name} cannot be read: ${(err as Error).message}`);
+      throw new UpscaleError('input', `${name} cannot be read (${(err as Error).message}); check that it exists and can be opened.`);
     }
     if (bytes.length === 0) {
-      throw new UpscaleError('input', `${name} is empty.`);
+      throw new UpscaleError('input', `${name} is empty; choose a PNG, JPEG or WebP image.`);
     }
     const format = sniffFormat(bytes.subarray(0, 512));
     if (!isUpscalable(format)) {
@@ -226,6 +231,11 @@ export class JobRunner implements vscode.Disposable {
     Object.assign(job, patch);
     this.changed.fire(job);
   }
+}
+
+/** Three significant digits at most: 0.005, 9.87, 10. */
+function megabytes(bytes: number): string {
+  return String(+(bytes / 1024 / 1024).toPrecision(3));
 }
 
 export function isEnded(state: JobState): boolean {

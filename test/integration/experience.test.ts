@@ -56,33 +56,35 @@ describe('The upscale experience, driven as a user drives it', function () {
     const command = runCommand(photo);
     const row = (text: string) => `.quick-input-widget .quick-input-list-row:has-text("${text}")`;
     const box = '.quick-input-widget .quick-input-box input';
+    const step = (n: number) => `.quick-input-widget .quick-input-title:has-text("(${n}/7)")`;
     await ui([
       { waitFor: row('Customize…') },
       { click: row('Customize…') },
-      { waitFor: '.quick-input-widget >> text=Prompt to guide the upscale' },
+      { waitFor: step(2) },
       { type: 'sharper edges' },
       { press: 'Enter' },
-      { waitFor: '.quick-input-widget >> text=Resemblance to the original' },
+      { waitFor: step(3) },
       { fill: box, value: '150' },
       { waitFor: '.quick-input-widget >> text=Enter a whole number from 1 to 100.' },
       { screenshot: 'quick-pick-out-of-range' },
-      { press: 'Enter' }, // refused: stays on this step
-      { waitFor: '.quick-input-widget >> text=Resemblance to the original' },
+      { press: 'Enter' }, // refused inline: still on step 3
+      { sleep: 300 },
+      { waitFor: step(3) },
       { fill: box, value: '80' },
       { press: 'Enter' },
-      { waitFor: '.quick-input-widget >> text=Detail to add' },
-      { click: '.quick-input-widget .quick-input-titlebar .action-label[aria-label="Back"]' },
-      { waitFor: '.quick-input-widget >> text=Resemblance to the original' },
+      { waitFor: step(4) },
+      { click: '.quick-input-widget .quick-input-left-action-bar .action-label' }, // the back button
+      { waitFor: step(3) },
       { press: 'Enter' },
-      { waitFor: '.quick-input-widget >> text=Detail to add' },
+      { waitFor: step(4) },
       { fill: box, value: '70' },
       { press: 'Enter' },
-      { waitFor: row('Off') },
+      { waitFor: step(5) },
       { click: row('Off') },
-      { waitFor: '.quick-input-widget >> text=Number of images' },
+      { waitFor: step(6) },
       { fill: box, value: '2' },
       { press: 'Enter' },
-      { waitFor: '.quick-input-widget >> text=Seed,' },
+      { waitFor: step(7) },
       { fill: box, value: '1234' },
       { press: 'Enter' },
     ]);
@@ -195,8 +197,12 @@ describe('The upscale experience, driven as a user drives it', function () {
       await ui([
         { click: panel.button('logo.png', 'Save as…'), frame: 'panel' },
         { waitFor: '.quick-input-widget .quick-input-box input' },
+        { screenshot: 'save-as-dialog' },
         { fill: '.quick-input-widget .quick-input-box input', value: workspaceFile('actions/chosen-name.png').fsPath },
+        { screenshot: 'save-as-filled' },
         { press: 'Enter' },
+        { sleep: 500 },
+        { screenshot: 'save-as-after' },
       ]);
       await until('the file exists where chosen', () => exists(workspaceFile('actions/chosen-name.png')));
       assert.equal((await decodeFile(workspaceFile('actions/chosen-name.png'))).width, 256);
@@ -219,7 +225,7 @@ describe('The upscale experience, driven as a user drives it', function () {
       const before = await sha256(photo);
       await ui([
         { click: panel.button('photo.jpg', 'Replace original'), frame: 'panel' },
-        { waitFor: '.notification-toast:has-text("changed on disk")' },
+        { waitFor: `${panel.card('photo.jpg')} [role=alert]:has-text("changed on disk since it was upscaled")`, frame: 'panel' },
       ]);
       assert.equal(await sha256(photo), before, 'the edited file is untouched');
     });

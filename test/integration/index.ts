@@ -35,6 +35,8 @@ export async function run(): Promise<void> {
   }
 
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 120_000, reporter: 'spec' });
+  // `npm run test:vscode -- --grep <text>` runs only the matching tests while working on them.
+  if (process.env.IDEOGRAM_TEST_GREP) mocha.grep(process.env.IDEOGRAM_TEST_GREP);
   const files = readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort();
   const reloadFiles = files.filter((f) => f.endsWith('.reload.test.js'));
   for (const file of phase === 1 ? files.filter((f) => !reloadFiles.includes(f)) : reloadFiles) {

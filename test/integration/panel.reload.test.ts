@@ -18,7 +18,7 @@ describe('After a window reload', () => {
 
   it('the results panel is restored with its earlier results', async () => {
     await until('the results panel is back', () => resultsPanelTabs().length === 1);
-    await ui([{ waitFor: `${panel.card('logo.png')}.state-done`, frame: 'panel', timeoutMs: 30_000 }, { waitFor: panel.card('photo.jpg'), frame: 'panel' }]);
+    await ui([{ waitFor: `${panel.card('photo.jpg')}.state-done`, frame: 'panel', timeoutMs: 30_000 }, { waitFor: `${panel.card('banner.webp')}.state-done`, frame: 'panel' }]);
     await screenshot('panel-after-reload');
   });
 

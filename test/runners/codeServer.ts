@@ -18,12 +18,14 @@ async function main(): Promise<number> {
   await mkdir(join(outDir, 'screenshots'), { recursive: true });
   // `npm test` packages first, so the suite runs against the installed .vsix; `--source` loads the
   // repository's folder instead (quicker while working on the code).
+  const grepAt = process.argv.indexOf('--grep');
+  const grep = grepAt > 0 ? process.argv[grepAt + 1] : undefined;
   const vsix = process.argv.includes('--source') ? undefined : join(repoRoot, 'dist', 'ideogram-upscale.vsix');
   if (vsix && !existsSync(vsix)) throw new Error('dist/ideogram-upscale.vsix is missing: run `npm run package` (npm test does).');
   console.log(vsix ? 'Testing the packaged extension dist/ideogram-upscale.vsix, installed into VS Code' : 'Testing the extension from the repository folder');
   const workbench = await startWorkbench({
     workspaceTemplate: join(repoRoot, 'test', 'fixtures', 'workspace'),
-    env: { IDEOGRAM_TEST_OUT: outDir, IDEOGRAM_TEST_SCREENSHOTS: '1' },
+    env: { IDEOGRAM_TEST_OUT: outDir, IDEOGRAM_TEST_SCREENSHOTS: '1', IDEOGRAM_TEST_GREP: grep ?? '' },
     vsix,
   });
   const browser = await chromium.launch(chromiumLaunchOptions);
@@ -100,9 +102,10 @@ async function serveRequests(page: Page): Promise<void> {
   }
 }
 
-/** The results panel's page: VS Code nests it in two iframes. */
+/** The results panel's page: VS Code nests it in two iframes; other webviews (image previews) may be open too. */
+const panelIframe = 'iframe.webview.ready[src*="extensionId=ideogram-upscale.ideogram-upscale"]';
 function panelFrame(page: Page): FrameLocator {
-  return page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+  return page.frameLocator(panelIframe).frameLocator('iframe#active-frame');
 }
 
 async function perform(page: Page, step: UiStep): Promise<void> {
@@ -121,6 +124,16 @@ async function perform(page: Page, step: UiStep): Promise<void> {
     await page.screenshot({ path: join(outDir, 'screenshots', `${step.screenshot}.png`) });
   } else if ('sleep' in step) {
     await page.waitForTimeout(step.sleep);
+  } else if ('evaluate' in step) {
+    // In the frame that carries the page's messages to VS Code (the page itself is cut off from
+    // it once its script has acquired the API).
+    const handle = await page.locator(panelIframe).first().elementHandle({ timeout: 15_000 });
+    const frame = await handle?.contentFrame();
+    if (!frame) throw new Error('the panel has no page');
+    await frame.evaluate(step.evaluate);
+  } else if ('textOf' in step) {
+    const text = await scope(step.frame).locator(step.textOf).first().innerText({ timeout: 15_000 });
+    await writeFile(join(outDir, step.file), text);
   }
 }
 

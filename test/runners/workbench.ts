@@ -86,7 +86,7 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Workben
       ...(options.extraArgs ?? []),
       workspace,
     ],
-    { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    { env: { ...process.env, IDEOGRAM_TEST_USER_DATA: userDataDir, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const output: string[] = [];
   const keep = (chunk: Buffer) => {

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /**
@@ -8,6 +8,8 @@ import { join } from 'node:path';
  * (whose extension host inherits them).
  */
 export const env = {
+  /** The test VS Code's user data folder (settings, logs), where the runner sets one. */
+  userDataDir: process.env.IDEOGRAM_TEST_USER_DATA,
   /** Where results, screenshots and logs go. */
   outDir: process.env.IDEOGRAM_TEST_OUT ?? join(__dirname, '..', '..', '..', 'test-output'),
   /** Set when a runner that can take screenshots is outside. */
@@ -23,6 +25,7 @@ export const requestDir = () => join(env.outDir, 'requests');
 export async function screenshot(name: string, timeoutMs = 20_000): Promise<string | undefined> {
   if (!env.canScreenshot) return undefined;
   await mkdir(requestDir(), { recursive: true });
+  await rm(join(requestDir(), `${name}.done`), { force: true });
   const done = join(requestDir(), `${name}.done`);
   await writeFile(join(requestDir(), `${name}.screenshot`), '');
   const until = Date.now() + timeoutMs;
@@ -45,7 +48,11 @@ export type UiStep =
   | { type: string }
   | { fill: string; frame?: 'panel'; value: string }
   | { screenshot: string }
-  | { sleep: number };
+  | { sleep: number }
+  /** Runs a script in the frame that relays the results panel's messages (to act as a tampered page would). */
+  | { evaluate: string; frame: 'panel' }
+  /** Saves the visible text of the first match to `<out>/<file>`. */
+  | { textOf: string; frame?: 'panel'; file: string };
 
 let uiCount = 0;
 
@@ -53,7 +60,8 @@ let uiCount = 0;
 export async function ui(steps: UiStep[], timeoutMs = 60_000): Promise<void> {
   if (!env.canScreenshot) throw new Error('UI steps need the code-server runner (npm run test:vscode)');
   await mkdir(requestDir(), { recursive: true });
-  const name = `ui-${++uiCount}`;
+  // Unique across the window reload between the suite's two phases.
+  const name = `ui-${process.pid}-${++uiCount}`;
   await writeFile(join(requestDir(), `${name}.json.tmp`), JSON.stringify(steps));
   const { rename, readFile } = await import('node:fs/promises');
   await rename(join(requestDir(), `${name}.json.tmp`), join(requestDir(), `${name}.ui`));

@@ -63,6 +63,42 @@ export const maxResultBytes = 200 * 1024 * 1024;
 /** Connection errors raised before any byte of the request left: safe to send again. */
 const notSentCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 
+interface Reply {
+  status: number;
+  ok: boolean;
+  headers: Headers;
+  text: string;
+}
+
+/**
+ * The request timeout joined with the user's cancel. Built on a timer the deadline itself holds,
+ * not on AbortSignal.timeout + AbortSignal.any, whose signals Node may collect while a request
+ * still waits on them (then the request never times out).
+ */
+class Deadline {
+  private readonly controller = new AbortController();
+  private readonly timer: NodeJS.Timeout;
+  private readonly onUserAbort = () => this.controller.abort(this.user?.reason);
+
+  constructor(
+    ms: number,
+    private readonly user?: AbortSignal,
+  ) {
+    this.timer = setTimeout(() => this.controller.abort(new DOMException(`no answer within ${ms} ms`, 'TimeoutError')), ms);
+    if (user?.aborted) this.onUserAbort();
+    user?.addEventListener('abort', this.onUserAbort, { once: true });
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  end(): void {
+    clearTimeout(this.timer);
+    this.user?.removeEventListener('abort', this.onUserAbort);
+  }
+}
+
 export class UpscaleClient {
   private readonly poll: { firstMs: number; factor: number; maxMs: number };
   private readonly retry: { attempts: number; maxDelayMs: number };
@@ -80,9 +116,9 @@ export class UpscaleClient {
       const form = new FormData();
       form.append('image_request', imageRequestJson(params));
       form.append('image_file', source.blob, source.fileName);
-      let response: Response;
+      let reply: Reply;
       try {
-        response = await this.send('POST', url, profile, call.signal, form);
+        reply = await this.exchange('POST', url, profile, call.signal, form);
       } catch (err) {
         const failure = err as UpscaleError;
         if (failure.kind === 'network' && !failure.details.mayHaveBeenCharged && attempt < this.retry.attempts) {
@@ -91,14 +127,13 @@ export class UpscaleClient {
         }
         throw failure;
       }
-      const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
-      const retryable = response.status === 429 || (response.status === 503 && retryAfterMs !== undefined);
+      const retryAfterMs = parseRetryAfter(reply.headers.get('retry-after'));
+      const retryable = reply.status === 429 || (reply.status === 503 && retryAfterMs !== undefined);
       if (retryable && attempt < this.retry.attempts) {
-        await response.body?.cancel();
         await this.wait(Math.min(retryAfterMs ?? backoff(attempt), this.retry.maxDelayMs), call.signal);
         continue;
       }
-      const answer = await this.readAnswer(response, url, true);
+      const answer = this.readAnswer(reply, url, true);
       call.onPhase?.('waiting');
       if (answer.kind === 'task') {
         return this.awaitTask(profile, answer, call.signal);
@@ -109,7 +144,16 @@ export class UpscaleClient {
 
   /** Streams one result to `path`, refusing anything that is not a PNG, JPEG or WebP. */
   async download(url: string, path: string, signal?: AbortSignal): Promise<Downloaded> {
-    const response = await this.followRedirects(url, signal);
+    const deadline = new Deadline(this.options.requestTimeoutMs, signal);
+    try {
+      return await this.downloadWithin(url, path, signal, deadline.signal);
+    } finally {
+      deadline.end();
+    }
+  }
+
+  private async downloadWithin(url: string, path: string, user: AbortSignal | undefined, signal: AbortSignal): Promise<Downloaded> {
+    const response = await this.followRedirects(url, user, signal);
     const length = Number(response.headers.get('content-length') ?? NaN);
     if (length > maxResultBytes) {
       await response.body?.cancel();
@@ -139,7 +183,7 @@ export class UpscaleClient {
     } catch (err) {
       await rm(path, { force: true });
       if (err instanceof UpscaleError) throw err;
-      throw this.transportError(err, signal, 'GET', false);
+      throw this.transportError(err, user, 'GET', false);
     }
     const format = head ? sniffFormat(head) : undefined;
     if (!isUpscalable(format)) {
@@ -153,7 +197,7 @@ export class UpscaleClient {
    * Result links are fetched without the key, over https only (plain http only to this machine),
    * following at most a few redirects, each checked the same way.
    */
-  private async followRedirects(url: string, signal?: AbortSignal): Promise<Response> {
+  private async followRedirects(url: string, user: AbortSignal | undefined, signal: AbortSignal): Promise<Response> {
     let target = url;
     for (let hop = 0; hop <= maxRedirects; hop++) {
       let parsed: URL;
@@ -165,7 +209,7 @@ export class UpscaleClient {
       if (!(parsed.protocol === 'https:' || (parsed.protocol === 'http:' && isLoopback(parsed.hostname)))) {
         throw new UpscaleError('download', `The result link ${parsed.protocol}//${parsed.host} is not https; it was not downloaded.`);
       }
-      const response = await this.request(parsed.href, { method: 'GET', redirect: 'manual', signal: this.timeoutSignal(signal) }, signal, 'GET', redactQuery(parsed));
+      const response = await this.request(parsed.href, { method: 'GET', redirect: 'manual', signal }, user, 'GET', redactQuery(parsed));
       const location = response.headers.get('location');
       if (response.status >= 300 && response.status < 400 && location) {
         await response.body?.cancel();
@@ -206,34 +250,44 @@ export class UpscaleClient {
       }
       await this.wait(delay, signal);
       delay = Math.min(delay * this.poll.factor, this.poll.maxMs);
-      const response = await this.send('GET', url, profile, signal);
-      const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
-      if (response.status === 429 || response.status >= 500) {
+      const reply = await this.exchange('GET', url, profile, signal);
+      const retryAfterMs = parseRetryAfter(reply.headers.get('retry-after'));
+      if (reply.status === 429 || reply.status >= 500) {
         // Queries cost nothing: keep asking, but no faster than the service allows.
-        await response.body?.cancel();
         delay = Math.max(delay, Math.min(retryAfterMs ?? delay, this.poll.maxMs * 4));
         continue;
       }
-      const answer = await this.readAnswer(response, url, false);
+      const answer = this.readAnswer(reply, url, false);
       if (answer.kind === 'task') {
         task = answer;
       } else if (answer.kind === 'images') {
         return withImages(answer, first.taskId);
       } else {
-        throw new UpscaleError('unexpected', `The task query answered in an unknown shape. Check "ideogramUpscale.taskQueryPath".`, { status: response.status });
+        throw new UpscaleError('unexpected', `The task query answered in an unknown shape. Check "ideogramUpscale.taskQueryPath".`, { status: reply.status });
       }
     }
   }
 
-  private async send(method: 'GET' | 'POST', url: string, profile: ServiceProfile, signal: AbortSignal | undefined, body?: FormData): Promise<Response> {
-    const init: RequestInit = {
-      method,
-      headers: { Accept: 'application/json', [profile.auth.header]: profile.auth.value },
-      body,
-      redirect: 'follow',
-      signal: this.timeoutSignal(signal),
-    };
-    return this.request(url, init, signal, method, new URL(url).pathname);
+  /** One request to the API and its whole (JSON) answer, within the request timeout. */
+  private async exchange(method: 'GET' | 'POST', url: string, profile: ServiceProfile, user: AbortSignal | undefined, body?: FormData): Promise<Reply> {
+    const deadline = new Deadline(this.options.requestTimeoutMs, user);
+    try {
+      const init: RequestInit = {
+        method,
+        headers: { Accept: 'application/json', [profile.auth.header]: profile.auth.value },
+        body,
+        redirect: 'follow',
+        signal: deadline.signal,
+      };
+      const response = await this.request(url, init, user, method, new URL(url).pathname);
+      try {
+        return { status: response.status, ok: response.ok, headers: response.headers, text: await readCapped(response, maxJsonBytes) };
+      } catch (err) {
+        throw this.transportError(err, user, method, body !== undefined);
+      }
+    } finally {
+      deadline.end();
+    }
   }
 
   private async request(url: string, init: RequestInit, userSignal: AbortSignal | undefined, method: string, logPath: string): Promise<Response> {
@@ -259,24 +313,16 @@ export class UpscaleClient {
       return new UpscaleError('timeout', `The service did not answer within ${Math.round(this.options.requestTimeoutMs / 1000)} s.`, { mayHaveBeenCharged: hadBody });
     }
     const notSent = code !== undefined && notSentCodes.has(code);
-    return new UpscaleError('network', `Could not reach the service (${code ?? (err as Error)?.message ?? 'network error'}).`, {
-      mayHaveBeenCharged: hadBody && !notSent && method === 'POST',
-    });
-  }
-
-  private timeoutSignal(user: AbortSignal | undefined): AbortSignal {
-    const timeout = AbortSignal.timeout(this.options.requestTimeoutMs);
-    return user ? AbortSignal.any([user, timeout]) : timeout;
-  }
-
-  private async readAnswer(response: Response, url: string, isSubmit: boolean): Promise<Extract<Answer, { kind: 'images' | 'task' }>> {
-    const requestIdHeader = response.headers.get('x-request-id') ?? undefined;
-    let text: string;
-    try {
-      text = await readCapped(response, maxJsonBytes);
-    } catch (err) {
-      throw this.transportError(err, undefined, isSubmit ? 'POST' : 'GET', isSubmit);
+    const what = code ?? (err as Error)?.message ?? 'network error';
+    if (hadBody && !notSent && method === 'POST') {
+      return new UpscaleError('network', `The connection to the service broke while sending the image (${what}); it may have arrived, so it was not sent again.`, { mayHaveBeenCharged: true });
     }
+    return new UpscaleError('network', `Could not reach the service (${what}).`, { mayHaveBeenCharged: false });
+  }
+
+  private readAnswer(response: Reply, url: string, isSubmit: boolean): Extract<Answer, { kind: 'images' | 'task' }> {
+    const requestIdHeader = response.headers.get('x-request-id') ?? undefined;
+    const text = response.text;
     let body: unknown;
     let parsedOk = true;
     try {
@@ -287,10 +333,10 @@ export class UpscaleClient {
     }
     const requestId = requestIdOf(body) ?? requestIdHeader;
     if (!response.ok) {
-      throw failureForStatus(response.status, errorMessageOf(parsedOk ? body : text.slice(0, 200)), requestId, parseRetryAfter(response.headers.get('retry-after')), isSubmit);
+      throw failureForStatus(response.status, errorMessageOf(parsedOk ? body : plainText(text)), requestId, parseRetryAfter(response.headers.get('retry-after')), isSubmit);
     }
     if (!parsedOk) {
-      throw new UpscaleError('unexpected', `The service answered HTTP ${response.status} with a body that is not JSON: "${text.slice(0, 120)}".`, { status: response.status, requestId, mayHaveBeenCharged: isSubmit });
+      throw new UpscaleError('unexpected', `The service answered HTTP ${response.status} with a body that is not JSON: "${plainText(text)}".`, { status: response.status, requestId, mayHaveBeenCharged: isSubmit });
     }
     const answer = parseAnswer(body);
     if (answer.kind === 'error') {
@@ -383,6 +429,12 @@ async function readCapped(response: Response, cap: number): Promise<string> {
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The start of a non-JSON body as readable text (an HTML error page loses its tags). */
+function plainText(text: string): string {
+  const plain = text.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  return plain.length > 120 ? plain.slice(0, 119) + '…' : plain;
 }
 
 export function joinUrl(base: string, path: string): string {

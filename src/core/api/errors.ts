@@ -38,7 +38,7 @@ export class UpscaleError extends Error {
 }
 
 const nextStep: Record<FailureKind, string> = {
-  input: 'Choose a PNG, JPEG or WebP image.',
+  input: '', // each refusal of a file says itself what to do
   auth: 'Check the API key: run "Ideogram: Set API Key".',
   balance: 'Top up the account at your API provider, then try again.',
   badRequest: 'Check the image and the parameters, then try again.',
