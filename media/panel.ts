@@ -62,6 +62,8 @@ let labels: Labels = {
   replacedNote: 'This result replaced the original.',
   requestId: 'Request id {0}',
   from: 'from {0} to {1} ({2}×)',
+  alphaRebuilt: "The service returned an opaque image; the original's transparency was put back.",
+  aspectMismatch: "The service cropped or padded this image: its proportions differ from the original's (dashed outline). Replace is refused; save it next to the original instead.",
 };
 
 const stateIcon: Record<JobState, string> = {
@@ -276,11 +278,12 @@ function comparison(job: JobView, source: ImageView, result: ResultView, image: 
   const pos = ui.pos[job.id] ?? 50;
   if (image.width) box.style.setProperty('--w', `${image.width}px`);
   if (image.width && image.height) box.style.setProperty('--ar', String(image.width / image.height));
-  const frame = el('div', 'frame');
+  const frame = el('div', result.aspectMismatch ? 'frame mismatch' : 'frame');
   frame.style.setProperty('--pos', `${pos}%`);
   const divider = el('div', 'divider');
   divider.setAttribute('aria-hidden', 'true');
   frame.append(picture(source, labels.original, 'img-original'), picture(image, labels.upscaled, 'img-result'), divider);
+  if (result.aspectMismatch) frame.append(originalOutline(source, image));
   const viewport = el('div', 'viewport');
   viewport.append(frame);
 
@@ -293,6 +296,20 @@ function comparison(job: JobView, source: ImageView, result: ResultView, image: 
   const from = fromLine(source, image);
   if (from) box.append(el('p', 'from', from));
   return box;
+}
+
+/** Where the original's proportions sit inside the result's box: both outlines over the image. */
+function originalOutline(source: ImageView, image: ImageView): HTMLElement {
+  const outline = el('div', 'outline-original');
+  outline.setAttribute('aria-hidden', 'true');
+  if (source.width && source.height && image.width && image.height) {
+    const ratio = source.width / source.height / (image.width / image.height);
+    const w = ratio < 1 ? ratio * 100 : 100;
+    const h = ratio < 1 ? 100 : 100 / ratio;
+    outline.style.setProperty('--ow', `${w}%`);
+    outline.style.setProperty('--oh', `${h}%`);
+  }
+  return outline;
 }
 
 function slider(pos: number): HTMLInputElement {
@@ -316,6 +333,8 @@ function resultActions(result: ResultView): HTMLElement {
     row.append(iconButton(name, labels[action], action === 'replace' ? 'action primary' : 'action', { action, resultId: result.id }));
   }
   box.append(row);
+  if (result.aspectMismatch) box.append(note('aspect', 'warning', labels.aspectMismatch, 'note warning'));
+  if (result.alphaRebuilt) box.append(note('alpha', 'info', labels.alphaRebuilt, 'note'));
   if (result.replaced) {
     const note = keyed(el('p', 'replaced-note'), 'replaced');
     note.append(icon('check'), el('span', undefined, labels.replacedNote));
@@ -328,6 +347,12 @@ function resultActions(result: ResultView): HTMLElement {
     box.append(list);
   }
   return box;
+}
+
+function note(key: string, iconName: string, text: string, className: string): HTMLElement {
+  const p = keyed(el('p', className), key);
+  p.append(icon(iconName), el('span', undefined, text));
+  return p;
 }
 
 // ---------------------------------------------------------------------------------------------

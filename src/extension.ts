@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
-import { clearApiKeyCommand, setApiKeyCommand } from './commands/apiKey';
+import { clearApiKeyCommand, setApiKeyCommand, setupCommand } from './commands/apiKey';
 import { ResultActions } from './commands/resultActions';
 import { upscaleCommand } from './commands/upscale';
+import { setTranslator } from './core/i18n';
 import { clientFactory } from './http';
 import { UndoStack } from './jobs/undoStack';
 import { JobRunner } from './jobs/upscaleJob';
@@ -10,12 +11,25 @@ import { ApiKeyStore } from './secrets';
 import { readSettings } from './settings';
 import { runningJobsStatus } from './ui/statusBar';
 
-export function activate(context: vscode.ExtensionContext): void {
+/** What the extension offers other extensions (and its benchmark): figures about itself. */
+export interface IdeogramUpscaleApi {
+  diagnostics(): { activateMs: number; panelMessages: number; panelBytes: number };
+}
+
+export function activate(context: vscode.ExtensionContext): IdeogramUpscaleApi {
+  const started = performance.now();
+  setTranslator(vscode.l10n.t);
   const log = vscode.window.createOutputChannel('Ideogram Upscale', { log: true });
   // Per workspace, so the panel lists this workspace's earlier results.
   const storageDir = (context.storageUri ?? context.globalStorageUri).fsPath;
   const keys = new ApiKeyStore(context.secrets);
-  const runner = new JobRunner({ client: clientFactory(log), maxUploadBytes: () => readSettings().maxUploadBytes, storageDir, log });
+  const runner = new JobRunner({
+    client: clientFactory(log),
+    maxUploadBytes: () => readSettings().maxUploadBytes,
+    rebuildTransparency: () => readSettings().rebuildTransparency,
+    storageDir,
+    log,
+  });
   const actions = new ResultActions(runner, new UndoStack(context.workspaceState));
   const showPanel = () => void ResultsPanel.createOrShow(context.extensionUri, storageDir, runner, actions);
 
@@ -24,6 +38,7 @@ export function activate(context: vscode.ExtensionContext): void {
     runner,
     runningJobsStatus(runner),
     vscode.commands.registerCommand('ideogramUpscale.upscale', upscaleCommand({ runner, keys, actions, memento: context.globalState, showPanel })),
+    vscode.commands.registerCommand('ideogramUpscale.setup', setupCommand(keys)),
     vscode.commands.registerCommand('ideogramUpscale.setApiKey', setApiKeyCommand(keys)),
     vscode.commands.registerCommand('ideogramUpscale.clearApiKey', clearApiKeyCommand(keys)),
     vscode.commands.registerCommand('ideogramUpscale.undoReplace', () => actions.undoReplace()),
@@ -34,6 +49,8 @@ export function activate(context: vscode.ExtensionContext): void {
       },
     }),
   );
+  const activateMs = performance.now() - started;
+  return { diagnostics: () => ({ activateMs, ...ResultsPanel.traffic }) };
 }
 
 export function deactivate(): void {}

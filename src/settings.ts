@@ -1,11 +1,15 @@
 import * as vscode from 'vscode';
 import { UpscaleParams } from './core/api/params';
+import type { ServiceProfile } from './core/api/client';
+import { gatewayProfile, ideogramProfile, ServiceKind } from './core/api/services';
 
 export type OutputMode = 'ask' | 'nextToOriginal' | 'replace';
 
 /** Every setting of the extension, read in this one place. */
 export interface Settings {
+  service: ServiceKind;
   baseUrl: string;
+  ideogramBaseUrl: string;
   taskQueryPath: string;
   requestTimeoutMs: number;
   taskTimeoutMs: number;
@@ -15,6 +19,9 @@ export interface Settings {
   keepOriginalSize: boolean;
   concurrency: number;
   maxUploadBytes: number;
+  rebuildTransparency: boolean;
+  keepMetadata: 'color' | 'all';
+  replaceWhenAspectDiffers: boolean;
   /** As the user set them: checked (and refused with a message) before anything is sent. */
   defaults: UpscaleParams;
 }
@@ -29,7 +36,9 @@ export function readSettings(): Settings {
   const seed = config.get<number | null>('defaults.seed', null);
   const pattern = config.get<string>('fileNamePattern', '{name}@upscaled.{ext}');
   return {
+    service: userValue(config, 'service', 'gateway') === 'ideogram' ? 'ideogram' : 'gateway',
     baseUrl: userValue(config, 'baseUrl', 'https://yunwu.ai'),
+    ideogramBaseUrl: userValue(config, 'ideogramBaseUrl', 'https://api.ideogram.ai'),
     taskQueryPath: userValue(config, 'taskQueryPath', '/ideogram/upscale/{task_id}'),
     requestTimeoutMs: int('requestTimeoutSeconds', 120, 5, 1800) * 1000,
     taskTimeoutMs: int('taskTimeoutSeconds', 600, 10, 7200) * 1000,
@@ -39,6 +48,9 @@ export function readSettings(): Settings {
     jpegQuality: int('jpegQuality', 90, 1, 100),
     keepOriginalSize: config.get<boolean>('keepOriginalSize', false),
     concurrency: int('concurrency', 3, 1, 10),
+    rebuildTransparency: config.get<boolean>('rebuildTransparency', true),
+    keepMetadata: config.get<string>('keepMetadata', 'color') === 'all' ? 'all' : 'color',
+    replaceWhenAspectDiffers: config.get<boolean>('replaceWhenAspectDiffers', false),
     maxUploadBytes: clamp(config.get<number>('maxUploadMB', 10), 0.001, 25, 10) * 1024 * 1024,
     defaults: {
       prompt: config.get<string>('defaults.prompt', '').trim() || undefined,
@@ -63,4 +75,9 @@ function userValue(config: vscode.WorkspaceConfiguration, key: string, fallback:
 
 function clamp(value: number, min: number, max: number, fallback: number): number {
   return Number.isFinite(value) ? Math.min(max, Math.max(min, value)) : fallback;
+}
+
+/** Where requests go and how the key travels, for the chosen service. */
+export function serviceProfile(settings: Settings, key: string): ServiceProfile {
+  return settings.service === 'ideogram' ? ideogramProfile(settings.ideogramBaseUrl, key) : gatewayProfile(settings.baseUrl, settings.taskQueryPath, key);
 }

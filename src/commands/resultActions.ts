@@ -40,7 +40,8 @@ export class ResultActions implements PanelHandlers {
         case 'replace':
           return await this.replace(job, result);
         case 'saveNext': {
-          const saved = await saveNextToOriginal(job, result, readSettings().fileNamePattern);
+          const settings = readSettings();
+          const saved = await saveNextToOriginal(job, result, settings.fileNamePattern, settings.keepMetadata);
           await this.runner.touch(job);
           return saved;
         }
@@ -80,7 +81,12 @@ export class ResultActions implements PanelHandlers {
   /** Replaces the original, records how to undo it, and offers the undo at once. */
   async replace(job: JobRecord, result: ResultRecord): Promise<vscode.Uri> {
     const settings = readSettings();
-    const record = await replaceOriginal(job, result, { jpegQuality: settings.jpegQuality, keepOriginalSize: settings.keepOriginalSize });
+    const record = await replaceOriginal(job, result, {
+      jpegQuality: settings.jpegQuality,
+      keepOriginalSize: settings.keepOriginalSize,
+      metadata: settings.keepMetadata,
+      replaceWhenAspectDiffers: settings.replaceWhenAspectDiffers,
+    });
     await this.undo.push(record);
     await this.runner.touch(job);
     const undoLabel = vscode.l10n.t('Undo');

@@ -1,11 +1,10 @@
 import * as vscode from 'vscode';
 import { paramsProblem, UpscaleParams } from '../core/api/params';
-import { gatewayProfile } from '../core/api/services';
 import { runBatch } from '../jobs/batch';
 import { saveNextToOriginal } from '../jobs/outputs';
 import { JobRecord, JobRunner } from '../jobs/upscaleJob';
 import { ApiKeyStore } from '../secrets';
-import { OutputMode, readSettings } from '../settings';
+import { OutputMode, readSettings, serviceProfile } from '../settings';
 import { askParameters } from '../ui/parameterFlow';
 import { ResultActions } from './resultActions';
 
@@ -50,11 +49,11 @@ export function upscaleCommand(deps: UpscaleDeps) {
       void vscode.window.showErrorMessage(vscode.l10n.t('Not sent: {0}. Check the "ideogramUpscale.defaults" settings.', problem));
       return undefined;
     }
-    const key = await deps.keys.getOrAsk();
+    const key = await deps.keys.getOrAsk(settings.service);
     if (!key) return undefined;
     let profile;
     try {
-      profile = gatewayProfile(settings.baseUrl, settings.taskQueryPath, key);
+      profile = serviceProfile(settings, key);
     } catch (err) {
       void vscode.window.showErrorMessage((err as Error).message, vscode.l10n.t('Open Settings')).then((choice) => {
         if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', 'ideogramUpscale.baseUrl');
@@ -119,7 +118,8 @@ async function deliver(job: JobRecord, output: OutputMode, deps: UpscaleDeps): P
     if (output === 'replace' && usable[0]) {
       await deps.actions.replace(job, usable[0]);
     } else if (output === 'nextToOriginal') {
-      for (const result of usable) await saveNextToOriginal(job, result, readSettings().fileNamePattern);
+      const settings = readSettings();
+      for (const result of usable) await saveNextToOriginal(job, result, settings.fileNamePattern, settings.keepMetadata);
       await deps.runner.touch(job);
     }
   } catch (err) {
@@ -138,7 +138,7 @@ function tell(jobs: JobRecord[], output: OutputMode, deps: UpscaleDeps): void {
     const actions = first.failureKind === 'auth' ? [setKey, show] : [show];
     const text = failed.length === 1 ? `${baseName(first.source)}: ${first.error}` : vscode.l10n.t('{0} of {1} images failed. {2}: {3}', failed.length, jobs.length, baseName(first.source), first.error ?? '');
     void vscode.window.showErrorMessage(text, ...actions).then((choice) => {
-      if (choice === setKey) void deps.keys.ask();
+      if (choice === setKey) void deps.keys.ask(readSettings().service);
       if (choice === show) deps.showPanel();
     });
     return;

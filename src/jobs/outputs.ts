@@ -1,7 +1,9 @@
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { outputName } from '../core/files/naming';
+import { t } from '../core/i18n';
 import { formatInfo, UpscalableFormat } from '../core/images/format';
+import type { MetadataMode } from '../core/images/metadata';
 import { JobRecord, ResultRecord, sha256 } from './upscaleJob';
 
 /** What to do with a finished result; every write goes through `workspace.fs` (remote workspaces too). */
@@ -9,7 +11,7 @@ import { JobRecord, ResultRecord, sha256 } from './upscaleJob';
 export class OutputError extends Error {}
 
 /** Saves a copy beside the original under the first free name of the pattern; never overwrites. */
-export async function saveNextToOriginal(job: JobRecord, result: ResultRecord, pattern: string): Promise<vscode.Uri> {
+export async function saveNextToOriginal(job: JobRecord, result: ResultRecord, pattern: string, metadata: MetadataMode): Promise<vscode.Uri> {
   const stored = storedOf(result);
   const source = job.source;
   const folder = vscode.Uri.joinPath(source, '..');
@@ -18,7 +20,7 @@ export async function saveNextToOriginal(job: JobRecord, result: ResultRecord, p
   const stem = dot > 0 ? sourceName.slice(0, dot) : sourceName;
   // The source's own spelling of its extension is kept when the format is unchanged (.JPEG stays .JPEG).
   const ext = stored.format === job.sourceCopy?.format && dot > 0 ? sourceName.slice(dot + 1) : formatInfo[stored.format].ext;
-  const bytes = await readFile(stored.path);
+  const bytes = await withMetadata(job, await readFile(stored.path), metadata);
   for (let n = 1; n < 1000; n++) {
     const target = vscode.Uri.joinPath(folder, outputName(stem, ext, n, pattern));
     if (await exists(target)) continue;
@@ -27,7 +29,7 @@ export async function saveNextToOriginal(job: JobRecord, result: ResultRecord, p
       return target;
     }
   }
-  throw new OutputError(`No free file name for ${outputName(stem, ext, 1, pattern)}.`);
+  throw new OutputError(t('No free file name for {0}.', outputName(stem, ext, 1, pattern)));
 }
 
 export async function saveAs(job: JobRecord, result: ResultRecord): Promise<vscode.Uri | undefined> {
@@ -48,6 +50,8 @@ export async function saveAs(job: JobRecord, result: ResultRecord): Promise<vsco
 export interface ReplaceOptions {
   jpegQuality: number;
   keepOriginalSize: boolean;
+  metadata: MetadataMode;
+  replaceWhenAspectDiffers: boolean;
 }
 
 export interface UndoRecord {
@@ -68,18 +72,25 @@ export interface UndoRecord {
 export async function replaceOriginal(job: JobRecord, result: ResultRecord, options: ReplaceOptions): Promise<UndoRecord> {
   const stored = storedOf(result);
   const copy = job.sourceCopy;
-  if (!copy || !job.sourceHash) throw new OutputError('The original of this job was not kept; save a copy instead.');
+  if (!copy || !job.sourceHash) throw new OutputError(t('The original of this job was not kept; save a copy instead.'));
   const name = job.source.path.slice(job.source.path.lastIndexOf('/') + 1);
+  if (result.aspectMatches === false && !options.replaceWhenAspectDiffers) {
+    const from = `${copy.size?.width}×${copy.size?.height}`;
+    const to = `${stored.size?.width}×${stored.size?.height}`;
+    throw new OutputError(
+      t('The service cropped or padded {0} (from {1} to {2}): its proportions changed, so it was not replaced. Use "Save next to original", or allow it with "ideogramUpscale.replaceWhenAspectDiffers".', name, from, to),
+    );
+  }
   let current: Uint8Array;
   try {
     current = await vscode.workspace.fs.readFile(job.source);
   } catch {
-    throw new OutputError(`${name} no longer exists; use "Save as…" to keep the result.`);
+    throw new OutputError(t('{0} no longer exists; use "Save as…" to keep the result.', name));
   }
   if (sha256(current) !== job.sourceHash) {
-    throw new OutputError(`${name} changed on disk since it was upscaled, so it was not replaced. Use "Save next to original" to keep both.`);
+    throw new OutputError(t('{0} changed on disk since it was upscaled, so it was not replaced. Use "Save next to original" to keep both.', name));
   }
-  const bytes = await replacementBytes(copy.format, copy.size, stored, options);
+  const bytes = await withMetadata(job, await replacementBytes(copy.format, copy.size, stored, options), options.metadata);
   await writeAtomic(job.source, bytes, true);
   result.replacedAt = Date.now();
   return { source: job.source.toString(), backup: copy.path, written: sha256(bytes), jobId: job.id, resultId: result.id, at: result.replacedAt };
@@ -95,6 +106,13 @@ async function replacementBytes(format: UpscalableFormat, size: { width: number;
   return convertImage(bytes, format, { quality: options.jpegQuality, resizeTo: resize ? size : undefined });
 }
 
+/** The original's colour profile (and, as set, its other metadata) on a result of its format. */
+async function withMetadata(job: JobRecord, bytes: Uint8Array, mode: MetadataMode): Promise<Uint8Array> {
+  if (!job.sourceCopy) return bytes;
+  const { withOriginalMetadata } = require('../core/images/assetSafety') as typeof import('../core/images/assetSafety');
+  return withOriginalMetadata(new Uint8Array(await readFile(job.sourceCopy.path)), bytes, mode);
+}
+
 /** Puts the original's bytes back, byte for byte. */
 export async function undoReplace(record: UndoRecord): Promise<vscode.Uri> {
   const target = vscode.Uri.parse(record.source);
@@ -106,7 +124,7 @@ export async function undoReplace(record: UndoRecord): Promise<vscode.Uri> {
     current = undefined; // deleted since: restoring it loses nothing
   }
   if (current && sha256(current) !== record.written) {
-    throw new OutputError(`${name} changed since it was replaced; undo would overwrite those changes, so it was not done.`);
+    throw new OutputError(t('{0} changed since it was replaced; undo would overwrite those changes, so it was not done.', name));
   }
   await writeAtomic(target, await readFile(record.backup), true);
   return target;
@@ -145,7 +163,7 @@ async function writeAtomic(target: vscode.Uri, bytes: Uint8Array, overwrite: boo
 }
 
 function storedOf(result: ResultRecord): NonNullable<ResultRecord['stored']> {
-  if (!result.stored) throw new OutputError('This result was withheld by the service; there is nothing to save.');
+  if (!result.stored) throw new OutputError(t('This result was withheld by the service; there is nothing to save.'));
   return result.stored;
 }
 

@@ -1,11 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { openAsBlob } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
 import { ServiceProfile, UpscaleClient } from '../core/api/client';
 import { describeFailure, FailureKind, isCancellation, UpscaleError } from '../core/api/errors';
 import { UpscaleParams } from '../core/api/params';
+import { t } from '../core/i18n';
 import { formatInfo, isUpscalable, readSize, sniffFormat, Size, UpscalableFormat } from '../core/images/format';
 import { JobState } from '../panel/protocol';
 
@@ -26,6 +27,10 @@ export interface ResultRecord {
   saved: string[];
   /** When this result replaced the original. */
   replacedAt?: number;
+  /** The original's transparency was put back into an opaque result. */
+  alphaRebuilt?: boolean;
+  /** False when the service cropped or padded: the proportions differ from the original's. */
+  aspectMatches?: boolean;
 }
 
 export interface JobRecord {
@@ -49,6 +54,7 @@ export interface JobRecord {
 export interface JobDeps {
   client: () => UpscaleClient;
   maxUploadBytes: () => number;
+  rebuildTransparency: () => boolean;
   storageDir: string;
   log: vscode.LogOutputChannel;
 }
@@ -118,15 +124,17 @@ export class JobRunner implements vscode.Disposable {
       });
       job.requestId = outcome.requestId;
       this.update(job, { state: 'downloading' });
+      // Every result is fetched before any is checked: the service's links expire.
+      const parts = new Map<number, string>();
+      for (const [index, image] of outcome.images.entries()) {
+        if (!image.isImageSafe) continue;
+        parts.set(index, join(job.dir, `result-${index}.part`));
+        await this.deps.client().download(image.url, parts.get(index)!, signal);
+      }
       for (const [index, image] of outcome.images.entries()) {
         const result: ResultRecord = { id: `r${index}`, withheld: !image.isImageSafe, seed: image.seed, saved: [] };
-        if (image.isImageSafe) {
-          const part = join(job.dir, `result-${index}.part`);
-          const downloaded = await this.deps.client().download(image.url, part, signal);
-          const path = join(job.dir, `result-${index}.${formatInfo[downloaded.format].ext}`);
-          await rename(part, path);
-          result.stored = { path, format: downloaded.format, bytes: downloaded.bytes, size: await sizeOf(path) };
-        }
+        const part = parts.get(index);
+        if (part) result.stored = await this.check(job, index, part, result);
         job.results.push(result);
       }
       this.update(job, { state: 'done', endedAt: Date.now() });
@@ -186,6 +194,25 @@ export class JobRunner implements vscode.Disposable {
     }
   }
 
+  /**
+   * Gives an opaque result back the original's transparency and compares proportions, before
+   * anything is saved. The codecs load here, on first use.
+   */
+  private async check(job: JobRecord, index: number, part: string, result: ResultRecord): Promise<StoredImage> {
+    const { checkResult } = require('../core/images/assetSafety') as typeof import('../core/images/assetSafety');
+    const checked = await checkResult(await readFile(job.sourceCopy!.path), await readFile(part), { rebuildTransparency: this.deps.rebuildTransparency() });
+    const path = join(job.dir, `result-${index}.${formatInfo[checked.format].ext}`);
+    if (checked.alphaRebuilt) {
+      await writeFile(path, checked.bytes);
+      await rm(part, { force: true });
+    } else {
+      await rename(part, path);
+    }
+    result.alphaRebuilt = checked.alphaRebuilt;
+    result.aspectMatches = checked.aspect?.matches;
+    return { path, format: checked.format, bytes: checked.bytes.length, size: checked.size };
+  }
+
   /** Reads the original once through `workspace.fs` (remote workspaces too) and checks it can be sent. */
   private async copySource(job: JobRecord): Promise<void> {
     const name = basename(job.source.path);
@@ -193,33 +220,33 @@ export class JobRunner implements vscode.Disposable {
     try {
       stat = await vscode.workspace.fs.stat(job.source);
     } catch (err) {
-      throw new UpscaleError('input', `${name} cannot be read (${(err as Error).message}); check that it exists and can be opened.`);
+      throw new UpscaleError('input', t('{0} cannot be read ({1}); check that it exists and can be opened.', name, (err as Error).message));
     }
     if (stat.type & vscode.FileType.Directory) {
-      throw new UpscaleError('input', `${name} is a folder, not an image; choose the image files inside it.`);
+      throw new UpscaleError('input', t('{0} is a folder, not an image; choose the image files inside it.', name));
     }
     const limit = this.deps.maxUploadBytes();
     if (stat.size > limit) {
-      throw new UpscaleError('input', `${name} is ${megabytes(stat.size)} MB, over the ${megabytes(limit)} MB limit ("ideogramUpscale.maxUploadMB"); make it smaller first.`);
+      throw new UpscaleError('input', t('{0} is {1} MB, over the {2} MB limit ("ideogramUpscale.maxUploadMB"); make it smaller first.', name, megabytes(stat.size), megabytes(limit)));
     }
     let bytes: Uint8Array;
     try {
       bytes = await vscode.workspace.fs.readFile(job.source);
     } catch (err) {
-      throw new UpscaleError('input', `${name} cannot be read (${(err as Error).message}); check that it exists and can be opened.`);
+      throw new UpscaleError('input', t('{0} cannot be read ({1}); check that it exists and can be opened.', name, (err as Error).message));
     }
     if (bytes.length === 0) {
-      throw new UpscaleError('input', `${name} is empty; choose a PNG, JPEG or WebP image.`);
+      throw new UpscaleError('input', t('{0} is empty; choose a PNG, JPEG or WebP image.', name));
     }
     const format = sniffFormat(bytes.subarray(0, 512));
     if (!isUpscalable(format)) {
-      const what = format ? `a ${format.toUpperCase()} image` : 'not a PNG, JPEG or WebP image';
-      throw new UpscaleError('input', `${name} is ${what}; the service takes PNG, JPEG and WebP.`);
+      const what = format ? t('a {0} image', format.toUpperCase()) : t('not a PNG, JPEG or WebP image');
+      throw new UpscaleError('input', t('{0} is {1}; the service takes PNG, JPEG and WebP.', name, what));
     }
     const ext = name.includes('.') ? name.slice(name.lastIndexOf('.') + 1).toLowerCase() : '';
     if (!extensionsOf[format].includes(ext)) {
       // Replacing it later would keep a name that lies about its content: better said now.
-      throw new UpscaleError('input', `${name} holds ${format.toUpperCase()} data, not what its name says; rename it to .${formatInfo[format].ext} first.`);
+      throw new UpscaleError('input', t('{0} holds {1} data, not what its name says; rename it to .{2} first.', name, format.toUpperCase(), formatInfo[format].ext));
     }
     const path = join(job.dir, `source.${formatInfo[format].ext}`);
     await writeFile(path, bytes);
@@ -244,15 +271,4 @@ export function isEnded(state: JobState): boolean {
 
 export function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
-}
-
-async function sizeOf(path: string): Promise<Size | undefined> {
-  const handle = await open(path, 'r');
-  try {
-    const head = new Uint8Array(65536);
-    const { bytesRead } = await handle.read(head, 0, head.length, 0);
-    return readSize(head.subarray(0, bytesRead));
-  } finally {
-    await handle.close();
-  }
 }

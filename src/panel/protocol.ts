@@ -24,6 +24,10 @@ export interface ResultView {
   /** This result replaced the original; `canUndo` while that can still be undone. */
   replaced: boolean;
   canUndo: boolean;
+  /** The original's transparency was put back into an opaque result. */
+  alphaRebuilt: boolean;
+  /** The service cropped or padded: the proportions differ from the original's (Replace is refused). */
+  aspectMismatch: boolean;
 }
 
 export interface JobView {
@@ -86,7 +90,9 @@ export type LabelKey =
   | 'savedAs'
   | 'replacedNote'
   | 'requestId'
-  | 'from';
+  | 'from'
+  | 'alphaRebuilt'
+  | 'aspectMismatch';
 
 const id = (v: unknown): v is string => typeof v === 'string' && /^[\w-]{1,64}$/.test(v);
 

@@ -15,6 +15,8 @@ export interface PanelHandlers {
 export class ResultsPanel implements vscode.Disposable {
   static readonly viewType = 'ideogramUpscale.results';
   private static current: ResultsPanel | undefined;
+  /** What crossed the bridge to the page since activation (messages are JSON-serialised). */
+  static readonly traffic = { panelMessages: 0, panelBytes: 0 };
 
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -77,6 +79,8 @@ export class ResultsPanel implements vscode.Disposable {
   }
 
   private post(message: ToPanel): Thenable<boolean> {
+    ResultsPanel.traffic.panelMessages++;
+    ResultsPanel.traffic.panelBytes += JSON.stringify(message).length;
     return this.panel.webview.postMessage(message);
   }
 
@@ -100,6 +104,8 @@ export class ResultsPanel implements vscode.Disposable {
         savedAs: r.saved.map((s) => vscode.workspace.asRelativePath(vscode.Uri.parse(s))),
         replaced: r.replacedAt !== undefined,
         canUndo: this.handlers.canUndo(job, r.id),
+        alphaRebuilt: r.alphaRebuilt === true,
+        aspectMismatch: r.aspectMatches === false,
       })),
     };
   }
@@ -153,6 +159,8 @@ function labels(): Labels {
     replacedNote: t('This result replaced the original.'),
     requestId: t('Request id {0}'),
     from: t('from {0} to {1} ({2}×)'),
+    alphaRebuilt: t('The service returned an opaque image; the original\'s transparency was put back.'),
+    aspectMismatch: t('The service cropped or padded this image: its proportions differ from the original\'s (dashed outline). Replace is refused; save it next to the original instead.'),
   };
 }
 

@@ -17,7 +17,8 @@ import { env } from '../support/handshake';
  */
 export async function run(): Promise<void> {
   mkdirSync(env.outDir, { recursive: true });
-  const phase = existsSync(join(env.outDir, 'integration-result-1.json')) ? 2 : 1;
+  const zh = process.env.IDEOGRAM_TEST_SUITE === 'zh';
+  const phase = zh ? 'zh' : existsSync(join(env.outDir, 'integration-result-1.json')) ? 2 : 1;
   const logFile = join(env.outDir, 'integration.log');
   if (phase === 1) writeFileSync(logFile, '');
   const print = (...args: unknown[]) => {
@@ -30,8 +31,10 @@ export async function run(): Promise<void> {
     print(`Running inside VS Code ${vscode.version} (${vscode.env.appName}, ${vscode.env.appHost}), Node ${process.version}`);
     const extension = vscode.extensions.getExtension('ideogram-upscale.ideogram-upscale');
     print(`Extension under test: ${extension?.packageJSON.version} from ${extension?.extensionPath}`);
-  } else {
+  } else if (phase === 2) {
     print('\nAfter reloading the window:');
+  } else {
+    print(`\nWith VS Code's display language set to Chinese (vscode.env.language = ${vscode.env.language}):`);
   }
 
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 120_000, reporter: 'spec' });
@@ -39,7 +42,9 @@ export async function run(): Promise<void> {
   if (process.env.IDEOGRAM_TEST_GREP) mocha.grep(process.env.IDEOGRAM_TEST_GREP);
   const files = readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort();
   const reloadFiles = files.filter((f) => f.endsWith('.reload.test.js'));
-  for (const file of phase === 1 ? files.filter((f) => !reloadFiles.includes(f)) : reloadFiles) {
+  const zhFiles = files.filter((f) => f.endsWith('.zh.test.js'));
+  const chosen = phase === 'zh' ? zhFiles : phase === 2 ? reloadFiles : files.filter((f) => !reloadFiles.includes(f) && !zhFiles.includes(f));
+  for (const file of chosen) {
     mocha.addFile(join(__dirname, file));
   }
   const counts = await new Promise<{ passed: number; failed: number; pending: number }>((resolve) => {

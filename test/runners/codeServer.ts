@@ -23,17 +23,33 @@ async function main(): Promise<number> {
   const vsix = process.argv.includes('--source') ? undefined : join(repoRoot, 'dist', 'ideogram-upscale.vsix');
   if (vsix && !existsSync(vsix)) throw new Error('dist/ideogram-upscale.vsix is missing: run `npm run package` (npm test does).');
   console.log(vsix ? 'Testing the packaged extension dist/ideogram-upscale.vsix, installed into VS Code' : 'Testing the extension from the repository folder');
+  // `--suite main` or `--suite zh` runs one of the two while working on it.
+  const only = process.argv.includes('--suite') ? process.argv[process.argv.indexOf('--suite') + 1] : undefined;
+  const results: PhaseResult[] = [];
+  if (only !== 'zh') results.push(await runSuite('main', grep, vsix));
+  // The same extension with VS Code's display language set to Chinese.
+  if (only !== 'main') results.push(await runSuite('zh', grep, vsix));
+  const total = results.reduce((a, r) => ({ passed: a.passed + r.passed, failed: a.failed + r.failed, pending: a.pending + r.pending }), { passed: 0, failed: 0, pending: 0 });
+  const log = existsSync(join(outDir, 'integration.log')) ? await readFile(join(outDir, 'integration.log'), 'utf8') : '';
+  process.stdout.write(log);
+  console.log(`\nIntegration suite inside VS Code ${results[0].vscodeVersion}; screenshots in test-output/screenshots`);
+  console.log(`${total.passed} passed, ${total.failed} failed${total.pending ? `, ${total.pending} skipped` : ''}`);
+  return total.failed === 0 && total.passed > 0 ? 0 : 1;
+}
+
+/** One workbench, one browser: the suite's phases (and the reload between them), then both are closed. */
+async function runSuite(suite: 'main' | 'zh', grep: string | undefined, vsix: string | undefined): Promise<PhaseResult> {
   const workbench = await startWorkbench({
     workspaceTemplate: join(repoRoot, 'test', 'fixtures', 'workspace'),
-    env: { IDEOGRAM_TEST_OUT: outDir, IDEOGRAM_TEST_SCREENSHOTS: '1', IDEOGRAM_TEST_GREP: grep ?? '' },
+    env: { IDEOGRAM_TEST_OUT: outDir, IDEOGRAM_TEST_SCREENSHOTS: '1', IDEOGRAM_TEST_GREP: grep ?? '', IDEOGRAM_TEST_SUITE: suite },
     vsix,
+    locale: suite === 'zh' ? 'zh-cn' : undefined,
   });
   const browser = await chromium.launch(chromiumLaunchOptions);
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    const pageErrors: string[] = [];
-    page.on('pageerror', (err) => pageErrors.push(err.message));
     await page.goto(workbench.url(join(repoRoot, 'out', 'test', 'integration', 'index.js')));
+    if (suite === 'zh') return await waitForPhase(page, 'zh');
     let result = await waitForPhase(page, 1);
     if (result.reload) {
       // What must survive a reload is checked by phase 2, which VS Code starts after this reload.
@@ -42,12 +58,7 @@ async function main(): Promise<number> {
       result = { ...second, passed: result.passed + second.passed, failed: result.failed + second.failed, pending: result.pending + second.pending };
     }
     await page.screenshot({ path: join(outDir, 'screenshots', 'workbench-end.png') });
-    const log = existsSync(join(outDir, 'integration.log')) ? await readFile(join(outDir, 'integration.log'), 'utf8') : '';
-    process.stdout.write(log);
-    if (pageErrors.length) console.log(`(workbench page errors seen: ${pageErrors.length})`);
-    console.log(`\nIntegration suite inside VS Code ${result.vscodeVersion}; screenshots in test-output/screenshots`);
-    console.log(`${result.passed} passed, ${result.failed} failed${result.pending ? `, ${result.pending} skipped` : ''}`);
-    return result.failed === 0 && result.passed > 0 ? 0 : 1;
+    return result;
   } finally {
     await browser.close();
     await workbench.stop();
@@ -62,7 +73,7 @@ interface PhaseResult {
   reload?: boolean;
 }
 
-async function waitForPhase(page: Page, phase: number): Promise<PhaseResult> {
+async function waitForPhase(page: Page, phase: number | 'zh'): Promise<PhaseResult> {
   const file = join(outDir, `integration-result-${phase}.json`);
   const until = Date.now() + suiteTimeoutMs;
   while (!existsSync(file)) {
@@ -89,7 +100,9 @@ async function serveRequests(page: Page): Promise<void> {
       await writeFile(join(dir, `${name}.done`), '');
     } else if (file.endsWith('.ui')) {
       const name = file.slice(0, -'.ui'.length);
-      const steps = JSON.parse(await readFile(join(dir, file), 'utf8')) as UiStep[];
+      const text = await readFile(join(dir, file), 'utf8').catch(() => undefined);
+      if (text === undefined) continue; // served already
+      const steps = JSON.parse(text) as UiStep[];
       await rm(join(dir, file));
       try {
         for (const step of steps) await perform(page, step);

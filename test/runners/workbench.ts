@@ -27,6 +27,8 @@ export interface WorkbenchOptions {
    * tested is exactly what users install.
    */
   vsix?: string;
+  /** A display language: a minimal language pack is made and installed so VS Code really switches. */
+  locale?: 'zh-cn';
 }
 
 export interface Workbench {
@@ -69,8 +71,9 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Workben
   );
   let extensionPath = repoRoot;
   if (options.vsix) {
-    extensionPath = await installVsix(options.vsix, userDataDir, extensionsDir);
+    extensionPath = (await installVsix(options.vsix, userDataDir, extensionsDir, 'ideogram-upscale.ideogram-upscale-'))!;
   }
+  const localeArgs = options.locale ? await installLanguagePack(options.locale, root, userDataDir, extensionsDir) : [];
   const port = options.port ?? (await freePort());
   const server = spawn(
     codeServerBin,
@@ -83,6 +86,7 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Workben
       '--disable-telemetry',
       '--disable-update-check',
       '--disable-workspace-trust',
+      ...localeArgs,
       ...(options.extraArgs ?? []),
       workspace,
     ],
@@ -114,7 +118,7 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Workben
 }
 
 /** Installs a .vsix the way a user's `--install-extension` does and returns its folder. */
-async function installVsix(vsix: string, userDataDir: string, extensionsDir: string): Promise<string> {
+async function installVsix(vsix: string, userDataDir: string, extensionsDir: string, folderPrefix: string): Promise<string> {
   await new Promise<void>((resolvePromise, reject) => {
     const child = spawn(codeServerBin, ['--config', '/dev/null', '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -122,9 +126,61 @@ async function installVsix(vsix: string, userDataDir: string, extensionsDir: str
     child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
     child.on('exit', (code) => (code === 0 ? resolvePromise() : reject(new Error(`installing ${vsix} failed (${code}):\n${output}`))));
   });
-  const installed = (await readdir(extensionsDir)).find((name) => name.startsWith('ideogram-upscale.ideogram-upscale-'));
+  const installed = (await readdir(extensionsDir)).find((name) => name.startsWith(folderPrefix));
   if (!installed) throw new Error(`${vsix} was not installed into ${extensionsDir}`);
   return join(extensionsDir, installed);
+}
+
+/**
+ * VS Code shows another display language only with a language pack, and none can be downloaded
+ * here: this one translates nothing of VS Code itself (its menus stay English), which is enough
+ * for `vscode.env.language`, `vscode.l10n` and package.nls.<locale>.json to take effect.
+ */
+async function installLanguagePack(locale: 'zh-cn', root: string, userDataDir: string, extensionsDir: string): Promise<string[]> {
+  const dir = join(root, 'language-pack');
+  await mkdir(join(dir, 'translations'), { recursive: true });
+  const manifest = {
+    name: `test-language-pack-${locale}`,
+    publisher: 'test',
+    version: '1.0.0',
+    license: 'MIT',
+    repository: 'https://example.invalid/none',
+    engines: { vscode: '^1.100.0' },
+    contributes: {
+      localizations: [
+        { languageId: locale, languageName: 'Chinese Simplified', localizedLanguageName: '中文(简体)', translations: [{ id: 'vscode', path: './translations/main.i18n.json' }] },
+      ],
+    },
+  };
+  await writeFile(join(dir, 'package.json'), JSON.stringify(manifest));
+  await writeFile(join(dir, 'README.md'), 'Test language pack.');
+  await writeFile(join(dir, 'LICENSE'), 'MIT');
+  await writeFile(join(dir, 'translations', 'main.i18n.json'), JSON.stringify({ version: '1.0.0', contents: {} }));
+  const vsix = join(root, 'language-pack.vsix');
+  await run(process.execPath, [join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--out', vsix], dir);
+  const installed = await installVsix(vsix, userDataDir, extensionsDir, `test.${manifest.name}-`);
+  await writeFile(
+    join(userDataDir, 'languagepacks.json'),
+    JSON.stringify({
+      [locale]: {
+        hash: 'a0b1c2d3',
+        extensions: [{ extensionIdentifier: { id: `test.${manifest.name}` }, version: '1.0.0' }],
+        translations: { vscode: join(installed, 'translations', 'main.i18n.json') },
+        label: '中文(简体)',
+      },
+    }),
+  );
+  return ['--locale', locale];
+}
+
+function run(command: string, args: string[], cwd: string): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
+    child.on('exit', (code) => (code === 0 ? resolvePromise() : reject(new Error(`${command} ${args.join(' ')} failed (${code}):\n${output}`))));
+  });
 }
 
 async function waitHealthy(port: number, server: ChildProcess, output: string[]): Promise<void> {

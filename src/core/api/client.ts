@@ -6,6 +6,7 @@ import { sniffFormat, isUpscalable, UpscalableFormat } from '../images/format';
 import { FailureKind, UpscaleError } from './errors';
 import { imageRequestJson, UpscaleParams } from './params';
 import { isLoopback } from './services';
+import { t } from '../i18n';
 import { Answer, errorMessageOf, parseAnswer, requestIdOf, ResultImage } from './responses';
 
 /** Where and how to reach one upscale service; the key travels in `auth`, never in a log line. */
@@ -157,7 +158,7 @@ export class UpscaleClient {
     const length = Number(response.headers.get('content-length') ?? NaN);
     if (length > maxResultBytes) {
       await response.body?.cancel();
-      throw new UpscaleError('download', `The result is ${Math.round(length / 1024 / 1024)} MB, more than any upscale can be; it was not saved.`);
+      throw new UpscaleError('download', t('The result is {0} MB, more than any upscale can be; it was not saved.', Math.round(length / 1024 / 1024)));
     }
     let head: Uint8Array | undefined;
     let bytes = 0;
@@ -167,12 +168,12 @@ export class UpscaleClient {
         if (!head) {
           head = chunk.subarray(0, 16);
           if (!isUpscalable(sniffFormat(head))) {
-            done(new UpscaleError('download', 'The service returned a result that is not a PNG, JPEG or WebP image.'));
+            done(new UpscaleError('download', t('The service returned a result that is not a PNG, JPEG or WebP image.')));
             return;
           }
         }
         if (bytes > maxResultBytes) {
-          done(new UpscaleError('download', `The result is larger than ${maxResultBytes / 1024 / 1024} MB; it was not saved.`));
+          done(new UpscaleError('download', t('The result is larger than {0} MB; it was not saved.', maxResultBytes / 1024 / 1024)));
           return;
         }
         done(null, chunk);
@@ -188,7 +189,7 @@ export class UpscaleClient {
     const format = head ? sniffFormat(head) : undefined;
     if (!isUpscalable(format)) {
       await rm(path, { force: true });
-      throw new UpscaleError('download', 'The service returned an empty result.');
+      throw new UpscaleError('download', t('The service returned an empty result.'));
     }
     return { path, format, bytes };
   }
@@ -204,10 +205,10 @@ export class UpscaleClient {
       try {
         parsed = new URL(target);
       } catch {
-        throw new UpscaleError('download', `The service returned a result link that is not a URL: "${target.slice(0, 80)}".`);
+        throw new UpscaleError('download', t('The service returned a result link that is not a URL: "{0}".', target.slice(0, 80)));
       }
       if (!(parsed.protocol === 'https:' || (parsed.protocol === 'http:' && isLoopback(parsed.hostname)))) {
-        throw new UpscaleError('download', `The result link ${parsed.protocol}//${parsed.host} is not https; it was not downloaded.`);
+        throw new UpscaleError('download', t('The result link {0}//{1} is not https; it was not downloaded.', parsed.protocol, parsed.host));
       }
       const response = await this.request(parsed.href, { method: 'GET', redirect: 'manual', signal }, user, 'GET', redactQuery(parsed));
       const location = response.headers.get('location');
@@ -219,11 +220,11 @@ export class UpscaleClient {
       if (!response.ok || !response.body) {
         await response.body?.cancel();
         const gone = response.status === 403 || response.status === 404 || response.status === 410;
-        throw new UpscaleError('download', gone ? `The result link no longer works (HTTP ${response.status}); such links expire, so run the upscale again.` : `Downloading the result failed with HTTP ${response.status}.`, { status: response.status, mayHaveBeenCharged: true });
+        throw new UpscaleError('download', gone ? t('The result link no longer works (HTTP {0}); such links expire, so run the upscale again.', response.status) : t('Downloading the result failed with HTTP {0}.', response.status), { status: response.status, mayHaveBeenCharged: true });
       }
       return response;
     }
-    throw new UpscaleError('download', `The result link redirected more than ${maxRedirects} times; it was not downloaded.`, { mayHaveBeenCharged: true });
+    throw new UpscaleError('download', t('The result link redirected more than {0} times; it was not downloaded.', maxRedirects), { mayHaveBeenCharged: true });
   }
 
   private async awaitTask(profile: ServiceProfile, first: Extract<Answer, { kind: 'task' }>, signal?: AbortSignal): Promise<UpscaleOutcome> {
@@ -236,14 +237,14 @@ export class UpscaleClient {
         return withImages({ kind: 'images', images: task.images, requestId: task.requestId ?? first.requestId }, first.taskId);
       }
       if (task.status === 'failed') {
-        throw new UpscaleError('taskFailed', `The service's task failed: ${task.message ?? 'no reason given'}.`, {
+        throw new UpscaleError('taskFailed', t('The service\'s task failed: {0}.', task.message ?? t('no reason given')), {
           requestId: task.requestId ?? first.requestId,
           serviceMessage: task.message,
           mayHaveBeenCharged: true,
         });
       }
       if (Date.now() + delay > deadline) {
-        throw new UpscaleError('taskTimeout', `The service's task ${first.taskId} did not finish within ${Math.round(this.options.taskTimeoutMs / 1000)} s.`, {
+        throw new UpscaleError('taskTimeout', t('The service\'s task {0} did not finish within {1} s.', first.taskId, Math.round(this.options.taskTimeoutMs / 1000)), {
           requestId: first.requestId,
           mayHaveBeenCharged: true,
         });
@@ -263,7 +264,7 @@ export class UpscaleClient {
       } else if (answer.kind === 'images') {
         return withImages(answer, first.taskId);
       } else {
-        throw new UpscaleError('unexpected', `The task query answered in an unknown shape. Check "ideogramUpscale.taskQueryPath".`, { status: reply.status });
+        throw new UpscaleError('unexpected', t('The task query answered in an unknown shape. Check "ideogramUpscale.taskQueryPath".'), { status: reply.status });
       }
     }
   }
@@ -305,19 +306,19 @@ export class UpscaleClient {
 
   private transportError(err: unknown, userSignal: AbortSignal | undefined, method: string, hadBody: boolean): UpscaleError {
     if (userSignal?.aborted) {
-      return new UpscaleError('cancelled', 'Cancelled.', { mayHaveBeenCharged: hadBody });
+      return new UpscaleError('cancelled', t('Cancelled.'), { mayHaveBeenCharged: hadBody });
     }
     const code = causeCode(err);
     const name = (err as Error)?.name;
     if (name === 'TimeoutError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
-      return new UpscaleError('timeout', `The service did not answer within ${Math.round(this.options.requestTimeoutMs / 1000)} s.`, { mayHaveBeenCharged: hadBody });
+      return new UpscaleError('timeout', t('The service did not answer within {0} s.', Math.round(this.options.requestTimeoutMs / 1000)), { mayHaveBeenCharged: hadBody });
     }
     const notSent = code !== undefined && notSentCodes.has(code);
     const what = code ?? (err as Error)?.message ?? 'network error';
     if (hadBody && !notSent && method === 'POST') {
-      return new UpscaleError('network', `The connection to the service broke while sending the image (${what}); it may have arrived, so it was not sent again.`, { mayHaveBeenCharged: true });
+      return new UpscaleError('network', t('The connection to the service broke while sending the image ({0}); it may have arrived, so it was not sent again.', what), { mayHaveBeenCharged: true });
     }
-    return new UpscaleError('network', `Could not reach the service (${what}).`, { mayHaveBeenCharged: false });
+    return new UpscaleError('network', t('Could not reach the service ({0}).', what), { mayHaveBeenCharged: false });
   }
 
   private readAnswer(response: Reply, url: string, isSubmit: boolean): Extract<Answer, { kind: 'images' | 'task' }> {
@@ -336,14 +337,14 @@ export class UpscaleClient {
       throw failureForStatus(response.status, errorMessageOf(parsedOk ? body : plainText(text)), requestId, parseRetryAfter(response.headers.get('retry-after')), isSubmit);
     }
     if (!parsedOk) {
-      throw new UpscaleError('unexpected', `The service answered HTTP ${response.status} with a body that is not JSON: "${plainText(text)}".`, { status: response.status, requestId, mayHaveBeenCharged: isSubmit });
+      throw new UpscaleError('unexpected', t('The service answered HTTP {0} with a body that is not JSON: "{1}".', response.status, plainText(text)), { status: response.status, requestId, mayHaveBeenCharged: isSubmit });
     }
     const answer = parseAnswer(body);
     if (answer.kind === 'error') {
       throw failureForMessage(answer.message, answer.requestId ?? requestId, isSubmit);
     }
     if (answer.kind === 'unknown') {
-      throw new UpscaleError('unexpected', `The service answered ${new URL(url).pathname} in an unknown shape: "${text.slice(0, 120)}".`, { status: response.status, requestId, mayHaveBeenCharged: isSubmit });
+      throw new UpscaleError('unexpected', t('The service answered {0} in an unknown shape: "{1}".', new URL(url).pathname, text.slice(0, 120)), { status: response.status, requestId, mayHaveBeenCharged: isSubmit });
     }
     return answer.requestId || !requestId ? answer : { ...answer, requestId };
   }
@@ -351,7 +352,7 @@ export class UpscaleClient {
   private wait(ms: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve, reject) => {
       if (signal?.aborted) {
-        reject(new UpscaleError('cancelled', 'Cancelled.'));
+        reject(new UpscaleError('cancelled', t('Cancelled.')));
         return;
       }
       const timer = setTimeout(() => {
@@ -360,7 +361,7 @@ export class UpscaleClient {
       }, ms);
       const onAbort = () => {
         clearTimeout(timer);
-        reject(new UpscaleError('cancelled', 'Cancelled.'));
+        reject(new UpscaleError('cancelled', t('Cancelled.')));
       };
       signal?.addEventListener('abort', onAbort, { once: true });
     });
@@ -369,10 +370,10 @@ export class UpscaleClient {
 
 function withImages(answer: Extract<Answer, { kind: 'images' }>, taskId?: string): UpscaleOutcome {
   if (answer.images.length === 0) {
-    throw new UpscaleError('unexpected', 'The service answered without any image.', { requestId: answer.requestId, mayHaveBeenCharged: true });
+    throw new UpscaleError('unexpected', t('The service answered without any image.'), { requestId: answer.requestId, mayHaveBeenCharged: true });
   }
   if (answer.images.every((i) => !i.isImageSafe)) {
-    throw new UpscaleError('safety', 'The service withheld the result as unsafe.', { requestId: answer.requestId, mayHaveBeenCharged: true });
+    throw new UpscaleError('safety', t('The service withheld the result as unsafe.'), { requestId: answer.requestId, mayHaveBeenCharged: true });
   }
   return { images: answer.images, requestId: answer.requestId, taskId };
 }
@@ -381,36 +382,36 @@ const balanceWords = /insufficient|balance|quota|余额|额度|credit/i;
 
 function failureForMessage(message: string, requestId: string | undefined, charged: boolean): UpscaleError {
   const kind: FailureKind = balanceWords.test(message) ? 'balance' : /unauthori[sz]ed|invalid (api )?key|令牌|token/i.test(message) ? 'auth' : 'badRequest';
-  return new UpscaleError(kind, `The service refused the request: ${message}.`, { requestId, serviceMessage: message, mayHaveBeenCharged: charged && kind === 'badRequest' });
+  return new UpscaleError(kind, t('The service refused the request: {0}.', message), { requestId, serviceMessage: message, mayHaveBeenCharged: charged && kind === 'badRequest' });
 }
 
 function failureForStatus(status: number, message: string | undefined, requestId: string | undefined, retryAfterMs: number | undefined, isSubmit: boolean): UpscaleError {
   const said = message ? `: ${message}` : '';
   const details = { status, requestId, serviceMessage: message, retryAfterMs };
   if (message && balanceWords.test(message)) {
-    return new UpscaleError('balance', `The account has no balance left (HTTP ${status}${said}).`, details);
+    return new UpscaleError('balance', t('The account has no balance left (HTTP {0}{1}).', status, said), details);
   }
   switch (status) {
     case 401:
     case 403:
-      return new UpscaleError('auth', `The service did not accept the API key (HTTP ${status}${said}).`, details);
+      return new UpscaleError('auth', t('The service did not accept the API key (HTTP {0}{1}).', status, said), details);
     case 402:
-      return new UpscaleError('balance', `The account has no balance left (HTTP 402${said}).`, details);
+      return new UpscaleError('balance', t('The account has no balance left (HTTP 402{0}).', said), details);
     case 400:
-      return new UpscaleError('badRequest', `The service refused the request (HTTP 400${said}).`, details);
+      return new UpscaleError('badRequest', t('The service refused the request (HTTP 400{0}).', said), details);
     case 404:
-      return new UpscaleError('unexpected', `The service has no such path (HTTP 404${said}).`, details);
+      return new UpscaleError('unexpected', t('The service has no such path (HTTP 404{0}).', said), details);
     case 413:
-      return new UpscaleError('tooLarge', `The image is too large for the service (HTTP 413${said}).`, details);
+      return new UpscaleError('tooLarge', t('The image is too large for the service (HTTP 413{0}).', said), details);
     case 422:
-      return new UpscaleError('safety', `The service refused the image on safety grounds (HTTP 422${said}).`, details);
+      return new UpscaleError('safety', t('The service refused the image on safety grounds (HTTP 422{0}).', said), details);
     case 429:
-      return new UpscaleError('rateLimited', `The service is limiting requests (HTTP 429${said}).`, details);
+      return new UpscaleError('rateLimited', t('The service is limiting requests (HTTP 429{0}).', said), details);
     default:
       if (status >= 500) {
-        return new UpscaleError('server', `The service failed (HTTP ${status}${said}).`, { ...details, mayHaveBeenCharged: isSubmit });
+        return new UpscaleError('server', t('The service failed (HTTP {0}{1}).', status, said), { ...details, mayHaveBeenCharged: isSubmit });
       }
-      return new UpscaleError('unexpected', `The service answered HTTP ${status}${said}.`, details);
+      return new UpscaleError('unexpected', t('The service answered HTTP {0}{1}.', status, said), details);
   }
 }
 

@@ -1,3 +1,5 @@
+import { t } from '../i18n';
+
 /** Why an upscale did not produce images, in terms a user can act on. */
 export type FailureKind =
   | 'input' // the file cannot be sent: refused before any upload
@@ -62,10 +64,10 @@ export function describeFailure(err: unknown): string {
   }
   const parts = [err.message];
   if (nextStep[err.kind]) {
-    parts.push(nextStep[err.kind]);
+    parts.push(t(nextStep[err.kind]));
   }
   if (err.details.requestId) {
-    parts.push(`(request id ${err.details.requestId})`);
+    parts.push(t('(request id {0})', err.details.requestId));
   }
   return parts.join(' ');
 }

@@ -1,3 +1,5 @@
+import { t } from '../i18n';
+
 /** The fields of `image_request`, as the upscale endpoint documents them. */
 export interface UpscaleParams {
   prompt?: string;
@@ -24,14 +26,14 @@ export function paramsProblem(p: UpscaleParams): string | undefined {
     if (value === undefined) continue;
     const { min, max } = limits[key];
     if (!Number.isInteger(value) || value < min || value > max) {
-      return `${key} must be a whole number from ${min} to ${max}`;
+      return t('{0} must be a whole number from {1} to {2}', key, min, max);
     }
   }
   if (p.magicPrompt !== undefined && !['AUTO', 'ON', 'OFF'].includes(p.magicPrompt)) {
-    return 'magicPrompt must be AUTO, ON or OFF';
+    return t('magicPrompt must be AUTO, ON or OFF');
   }
   if (p.prompt !== undefined && p.prompt.length > limits.promptLength) {
-    return `the prompt is longer than ${limits.promptLength} characters`;
+    return t('the prompt is longer than {0} characters', limits.promptLength);
   }
   return undefined;
 }
@@ -52,8 +54,8 @@ export function imageRequestJson(p: UpscaleParams): string {
 export function paramsSummary(p: UpscaleParams): string {
   const parts: string[] = [];
   if (p.prompt) parts.push(`"${p.prompt.length > 40 ? p.prompt.slice(0, 39) + '…' : p.prompt}"`);
-  parts.push(`resemblance ${p.resemblance ?? 50}`, `detail ${p.detail ?? 50}`, `magic prompt ${p.magicPrompt ?? 'AUTO'}`);
+  parts.push(t('resemblance {0}', p.resemblance ?? 50), t('detail {0}', p.detail ?? 50), t('magic prompt {0}', p.magicPrompt ?? 'AUTO'));
   const n = p.numImages ?? 1;
-  parts.push(n === 1 ? '1 image' : `${n} images`, p.seed === undefined ? 'random seed' : `seed ${p.seed}`);
+  parts.push(n === 1 ? t('1 image') : t('{0} images', n), p.seed === undefined ? t('random seed') : t('seed {0}', p.seed));
   return parts.join(' · ');
 }

@@ -30,3 +30,15 @@ export function isLoopback(hostname: string): boolean {
   const h = hostname.replace(/^\[|\]$/g, '');
   return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
 }
+
+export type ServiceKind = 'gateway' | 'ideogram';
+
+/** Ideogram's own API: `{base}/upscale` with the key in an `Api-Key` header; it answers synchronously. */
+export function ideogramProfile(baseUrl: string, key: string): ServiceProfile {
+  return {
+    baseUrl: checkedBaseUrl(baseUrl),
+    submitPath: '/upscale',
+    taskQueryPath: '/upscale/{task_id}',
+    auth: { header: 'Api-Key', value: key },
+  };
+}

@@ -1,0 +1,61 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { Emulator } from '../emulator/server';
+import { env, ui } from '../support/handshake';
+import { activate, startEmulator, testKey, upscale, workspaceFile } from './helpers';
+
+const config = () => vscode.workspace.getConfiguration('ideogramUpscale');
+const ideogramKey = 'ideo-0123456789';
+
+describe('Two services, set up in one place', function () {
+  let emulator: Emulator;
+
+  before(async function () {
+    if (!env.canScreenshot) this.skip(); // the setup is driven through its quick picks
+    emulator = await startEmulator();
+    await activate();
+    await config().update('ideogramBaseUrl', emulator.url, vscode.ConfigurationTarget.Global);
+  });
+
+  after(async () => {
+    await config().update('service', undefined, vscode.ConfigurationTarget.Global);
+    await config().update('ideogramBaseUrl', undefined, vscode.ConfigurationTarget.Global);
+    await emulator?.stop();
+  });
+
+  it('sets up Ideogram\'s own API: its key goes in an Api-Key header to /upscale', async () => {
+    const setup = vscode.commands.executeCommand<boolean>('ideogramUpscale.setup');
+    await ui([
+      { waitFor: '.quick-input-widget .quick-input-list-row:has-text("Ideogram\'s own API")' },
+      { screenshot: 'setup-service' },
+      { click: '.quick-input-widget .quick-input-list-row:has-text("Ideogram\'s own API")' },
+      { waitFor: '.quick-input-widget .quick-input-box input[type="password"]' },
+      { type: ideogramKey },
+      { press: 'Enter' },
+    ]);
+    assert.equal(await setup, true);
+    assert.equal(config().get('service'), 'ideogram');
+    emulator.reset({ key: ideogramKey });
+    const summary = await upscale([workspaceFile('assets/banner.webp')], { params: 'defaults', output: 'ask' });
+    assert.equal(summary?.jobs[0].state, 'done', summary?.jobs[0].error);
+    assert.equal(emulator.stats.lastHeaders['api-key'], ideogramKey);
+    assert.equal(emulator.stats.lastHeaders.authorization, undefined, 'no Bearer header goes to Ideogram');
+  });
+
+  it('goes back to the gateway, whose own key is kept apart', async () => {
+    const setup = vscode.commands.executeCommand<boolean>('ideogramUpscale.setup');
+    await ui([
+      { click: '.quick-input-widget .quick-input-list-row:has-text("a gateway that relays Ideogram")' },
+      { waitFor: '.quick-input-widget .quick-input-title:has-text("Address of the API gateway")' },
+      { press: 'Enter' },
+      { waitFor: '.quick-input-widget .quick-input-list-row:has-text("Keep the stored key")' },
+      { click: '.quick-input-widget .quick-input-list-row:has-text("Keep the stored key")' },
+    ]);
+    assert.equal(await setup, true);
+    assert.equal(config().get('service'), 'gateway');
+    emulator.reset({ key: testKey });
+    const summary = await upscale([workspaceFile('assets/banner.webp')], { params: 'defaults', output: 'ask' });
+    assert.equal(summary?.jobs[0].state, 'done', summary?.jobs[0].error);
+    assert.equal(emulator.stats.lastHeaders.authorization, `Bearer ${testKey}`);
+  });
+});
