@@ -121,7 +121,14 @@ describe('The upscale experience, driven as a user drives it', function () {
     const files = [await copyFixture('logo.png', 'cancel'), await copyFixture('photo.jpg', 'cancel')];
     const command = upscale(files, { params: 'defaults', output: 'nextToOriginal' });
     await until('both uploads reached the service', () => emulator.stats.submits === 2);
-    await ui([{ click: '.notification-toast:has-text("Upscaling 2 images") .monaco-button:has-text("Cancel")' }]);
+    await ui([
+      // The status bar shows the running jobs and opens the panel.
+      { waitFor: '.statusbar-item:has-text("Upscaling 2")' },
+      { click: '.statusbar-item:has-text("Upscaling 2")' },
+      { waitFor: '.notification-toast:has-text("Upscaling 2 images") .monaco-button:has-text("Cancel")' },
+      { screenshot: 'status-bar-running' },
+      { click: '.notification-toast:has-text("Upscaling 2 images") .monaco-button:has-text("Cancel")' },
+    ]);
     const summary = await command;
     assert.deepEqual(summary?.jobs.map((j) => j.state), ['cancelled', 'cancelled']);
     assert.ok(!(await exists(workspaceFile('cancel/logo@upscaled.png'))));

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { UpscaleSummary } from '../../src/commands/upscale';
 import { Emulator, EmulatorOptions } from '../emulator/server';
 import { FaultName } from '../emulator/faults';
-import { env, ui } from '../support/handshake';
+import { env, report, ui } from '../support/handshake';
 import { activate, startEmulator, testKey, upscale, workspaceFile } from './helpers';
 
 interface Case {
@@ -161,7 +161,7 @@ describe('Faults of the service: each answered clearly, nothing damaged, nothing
   it('never shows or logs the key, and logs each request', async () => {
     const shown = await everythingShown(summaries);
     const leaks = shown.split(testKey).length - 1;
-    console.log(`      faults: ${tally.injected} injected, ${tally.clear} answered clearly, files damaged ${tally.damaged}, duplicate uploads ${tally.duplicates}, key leaks ${leaks}`);
+    report(`      faults: ${tally.injected} injected, ${tally.clear} answered clearly, files damaged ${tally.damaged}, duplicate uploads ${tally.duplicates}, key leaks ${leaks}`);
     assert.equal(leaks, 0);
     if (env.userDataDir) assert.match(shown, /POST \/ideogram\/upscale 401 request-id=/, 'the log names method, path, status and request id');
     assert.equal(tally.injected, cases.length);

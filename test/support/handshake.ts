@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { appendFileSync, existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -73,4 +73,10 @@ export async function ui(steps: UiStep[], timeoutMs = 60_000): Promise<void> {
     if (Date.now() > until) throw new Error(`the runner did not perform UI steps ${JSON.stringify(steps)} within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** A line for the suite's report (test-output/integration.log, printed by the runner). */
+export function report(line: string): void {
+  appendFileSync(join(env.outDir, 'integration.log'), line + '\n');
+  console.log(line);
 }

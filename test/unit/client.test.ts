@@ -8,6 +8,7 @@ import { UpscaleError } from '../../src/core/api/errors';
 import { gatewayProfile } from '../../src/core/api/services';
 import { loadCodecs } from '../../src/core/images/codecs';
 import { Emulator } from '../emulator/server';
+import { freePort } from '../runners/workbench';
 
 const fixtures = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'workspace', 'assets');
 const key = 'sk-unit-key';
@@ -74,6 +75,21 @@ describe('UpscaleClient against the emulator over HTTP', function () {
     assert.equal(err.kind, 'badRequest');
     assert.equal(err.details.status, 400);
     assert.match(err.message, /resemblance must be an integer between 1 and 100/);
+  });
+
+  it('sends an upload again by itself only when the connection failed before anything was sent', async () => {
+    const port = await freePort(); // nothing listens there yet
+    const late = new Emulator({ key });
+    const starting = new Promise((r) => setTimeout(r, 300)).then(() => late.start(port));
+    try {
+      const patient = new UpscaleClient({ fetch, requestTimeoutMs: 5000, taskTimeoutMs: 5000, retry: { attempts: 3, maxDelayMs: 5000 } });
+      const outcome = await patient.upscale(gatewayProfile(`http://127.0.0.1:${port}`, '/ideogram/upscale/{task_id}', key), await source('logo.png', 'image/png'), {});
+      assert.equal(outcome.images.length, 1);
+      assert.equal(late.stats.submits, 1, 'the refused connection carried nothing; the retry is the one upload');
+    } finally {
+      await starting;
+      await late.stop();
+    }
   });
 
   it('turns a 401 into an auth failure that names no key', async () => {
