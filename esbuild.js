@@ -63,7 +63,7 @@ const targets = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    external: ['vscode', 'undici'],
+    external: ['vscode', 'undici', 'undici/*'],
     plugins: [codecsApart],
   },
   {

@@ -12,7 +12,8 @@ export function clientFactory(log: vscode.LogOutputChannel): () => UpscaleClient
   let dispatcher: object | undefined;
   return () => {
     const settings = readSettings();
-    dispatcher ??= new (require('undici') as typeof import('undici')).Agent({ connect: { timeout: 15_000 } });
+    // Only the dispatcher is loaded (not undici's index, which pulls in all of it).
+    dispatcher ??= new (require('undici/lib/dispatcher/agent') as typeof import('undici').Agent)({ connect: { timeout: 15_000 } });
     return new UpscaleClient({
       fetch: (input, init) => globalThis.fetch(input, { ...init, dispatcher } as RequestInit),
       requestTimeoutMs: settings.requestTimeoutMs,

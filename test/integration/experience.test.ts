@@ -181,6 +181,13 @@ describe('The upscale experience, driven as a user drives it', function () {
       await until('the original is back', async () => (await sha256(logo)) === original);
     });
 
+    it('Undo is also offered in the notification that reports the replace', async () => {
+      await ui([{ click: panel.button('logo.png', 'Replace original'), frame: 'panel' }]);
+      await until('the original is replaced', async () => (await sha256(logo)) !== original);
+      await ui([{ click: '.notification-toast:has-text("with the upscaled image") .monaco-button:has-text("Undo")' }]);
+      await until('the original is back', async () => (await sha256(logo)) === original);
+    });
+
     it('Undo is also a command', async () => {
       await ui([{ click: panel.button('logo.png', 'Replace original'), frame: 'panel' }]);
       await until('the original is replaced', async () => (await sha256(logo)) !== original);
