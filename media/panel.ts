@@ -89,20 +89,33 @@ const actionIcons: [Exclude<ResultAction, 'undo'>, string][] = [
 // ---------------------------------------------------------------------------------------------
 // Messages and state
 
+/** The webview URI that image sources are relative to (sent with the `jobs` message). */
+let base = '';
+
 window.addEventListener('message', (event: MessageEvent<ToPanel>) => {
   const message = event.data;
   if (message.type === 'jobs') {
     if (message.labels) labels = { ...labels, ...message.labels };
+    base = message.base;
     loaded = true;
     jobs.clear();
     for (const job of message.jobs) jobs.set(job.id, job);
     forgetGoneJobs();
     render();
+  } else if (!loaded) {
+    // Before the first `jobs` message nothing is shown; that message carries every job as it is then.
+    return;
   } else if (message.type === 'job') {
     const isNew = !jobs.has(message.job.id);
     jobs.set(message.job.id, message.job);
     if (isNew) render();
     else renderJob(message.job);
+  } else if (message.type === 'state') {
+    const job = jobs.get(message.jobId);
+    if (job) {
+      job.state = message.state;
+      renderJob(job);
+    }
   }
   tick();
 });
@@ -405,7 +418,7 @@ function picture(image: ImageView, alt: string, className: string): HTMLImageEle
     img.width = image.width;
     img.height = image.height;
   }
-  img.src = image.src;
+  img.src = base + image.src;
   return img;
 }
 

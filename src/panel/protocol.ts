@@ -6,7 +6,7 @@
 export type JobState = 'queued' | 'uploading' | 'waiting' | 'downloading' | 'done' | 'failed' | 'cancelled';
 
 export interface ImageView {
-  /** A webview URI (`asWebviewUri`), never a path of the user's disk. */
+  /** Relative to the `base` of the `jobs` message (a webview URI), never a path of the user's disk. */
   src: string;
   width?: number;
   height?: number;
@@ -47,10 +47,12 @@ export interface JobView {
 }
 
 export type ToPanel =
-  /** Every job, oldest first (on load and after a reload). */
-  | { type: 'jobs'; jobs: JobView[]; labels: Labels }
-  /** One job changed state, or was added. */
-  | { type: 'job'; job: JobView };
+  /** Every job, oldest first (on load and after a reload); `base` is the webview URI that image sources are relative to. */
+  | { type: 'jobs'; jobs: JobView[]; labels: Labels; base: string }
+  /** A job was added, ended, or its results changed. */
+  | { type: 'job'; job: JobView }
+  /** A running job moved on (uploading, waiting, downloading): the rest is as last sent. */
+  | { type: 'state'; jobId: string; state: JobState };
 
 export const resultActions = ['replace', 'saveNext', 'saveAs', 'open', 'reveal', 'runAgain', 'undo'] as const;
 export type ResultAction = (typeof resultActions)[number];

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { basename } from 'node:path';
+import { basename, relative, sep } from 'node:path';
 import * as vscode from 'vscode';
 import { paramsSummary } from '../core/api/params';
 import { JobRecord, JobRunner, StoredImage } from '../jobs/upscaleJob';
@@ -19,6 +19,8 @@ export class ResultsPanel implements vscode.Disposable {
   static readonly traffic = { panelMessages: 0, panelBytes: 0 };
 
   private readonly disposables: vscode.Disposable[] = [];
+  /** Jobs the page has in full; later phase changes go as small messages. */
+  private readonly sent = new Set<string>();
 
   static createOrShow(extensionUri: vscode.Uri, storageDir: string, runner: JobRunner, handlers: PanelHandlers): ResultsPanel {
     if (ResultsPanel.current) {
@@ -33,7 +35,7 @@ export class ResultsPanel implements vscode.Disposable {
   static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, storageDir: string, runner: JobRunner, handlers: PanelHandlers): ResultsPanel {
     ResultsPanel.current?.dispose();
     panel.webview.options = webviewOptions(extensionUri, storageDir);
-    ResultsPanel.current = new ResultsPanel(panel, extensionUri, runner, handlers);
+    ResultsPanel.current = new ResultsPanel(panel, extensionUri, storageDir, runner, handlers);
     return ResultsPanel.current;
   }
 
@@ -44,6 +46,7 @@ export class ResultsPanel implements vscode.Disposable {
   private constructor(
     private readonly panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
+    private readonly storageDir: string,
     private readonly runner: JobRunner,
     private readonly handlers: PanelHandlers,
   ) {
@@ -52,7 +55,7 @@ export class ResultsPanel implements vscode.Disposable {
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((raw) => this.receive(parseFromPanel(raw))),
-      runner.onDidChange((job) => void this.post({ type: 'job', job: this.view(job) })),
+      runner.onDidChange((job) => void this.tell(job)),
     );
   }
 
@@ -66,7 +69,9 @@ export class ResultsPanel implements vscode.Disposable {
     if (!message) return;
     if (message.type === 'ready') {
       await this.runner.loadHistory();
-      void this.post({ type: 'jobs', jobs: this.runner.jobs.map((j) => this.view(j)), labels: labels() });
+      for (const job of this.runner.jobs) this.sent.add(job.id);
+      const base = `${this.panel.webview.asWebviewUri(vscode.Uri.file(this.storageDir)).toString()}/`;
+      void this.post({ type: 'jobs', jobs: this.runner.jobs.map((j) => this.view(j)), labels: labels(), base });
       return;
     }
     const job = this.runner.find(message.jobId);
@@ -76,6 +81,14 @@ export class ResultsPanel implements vscode.Disposable {
     } else if (job.results.some((r) => r.id === message.resultId)) {
       this.handlers.onResultAction(message.action, job, message.resultId);
     }
+  }
+
+  /** One message per change, and a small one while a job only moves from phase to phase. */
+  private tell(job: JobRecord): Thenable<boolean> {
+    const phase = job.state === 'uploading' || job.state === 'waiting' || job.state === 'downloading';
+    if (phase && this.sent.has(job.id)) return this.post({ type: 'state', jobId: job.id, state: job.state });
+    this.sent.add(job.id);
+    return this.post({ type: 'job', job: this.view(job) });
   }
 
   private post(message: ToPanel): Thenable<boolean> {
@@ -112,7 +125,7 @@ export class ResultsPanel implements vscode.Disposable {
 
   private image(stored: StoredImage): ImageView {
     return {
-      src: this.panel.webview.asWebviewUri(vscode.Uri.file(stored.path)).toString(),
+      src: relative(this.storageDir, stored.path).split(sep).map(encodeURIComponent).join('/'),
       width: stored.size?.width,
       height: stored.size?.height,
       bytes: stored.bytes,
