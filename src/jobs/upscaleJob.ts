@@ -1,9 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { openAsBlob } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
-import { ServiceProfile, UpscaleClient } from '../core/api/client';
+import { fileToUpload, ServiceProfile, UpscaleClient } from '../core/api/client';
 import { describeFailure, FailureKind, isCancellation, UpscaleError } from '../core/api/errors';
 import { UpscaleParams } from '../core/api/params';
 import { t } from '../core/i18n';
@@ -117,8 +116,8 @@ export class JobRunner implements vscode.Disposable {
       await this.copySource(job);
       const copy = job.sourceCopy!;
       this.update(job, { state: 'uploading' });
-      const blob = await openAsBlob(copy.path, { type: formatInfo[copy.format].mime });
-      const outcome = await this.deps.client().upscale(profile, { blob, fileName: basename(job.source.path) }, job.params, {
+      const upload = await fileToUpload(copy.path, formatInfo[copy.format].mime, basename(job.source.path));
+      const outcome = await this.deps.client().upscale(profile, upload, job.params, {
         signal,
         onPhase: (phase) => this.update(job, { state: phase }),
       });

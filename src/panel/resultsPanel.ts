@@ -19,8 +19,8 @@ export class ResultsPanel implements vscode.Disposable {
   static readonly traffic = { panelMessages: 0, panelBytes: 0 };
 
   private readonly disposables: vscode.Disposable[] = [];
-  /** Jobs the page has in full; later phase changes go as small messages. */
-  private readonly sent = new Set<string>();
+  /** The state of each job as the page last heard it; later phase changes go as small messages. */
+  private readonly sent = new Map<string, JobRecord['state']>();
 
   static createOrShow(extensionUri: vscode.Uri, storageDir: string, runner: JobRunner, handlers: PanelHandlers): ResultsPanel {
     if (ResultsPanel.current) {
@@ -69,7 +69,7 @@ export class ResultsPanel implements vscode.Disposable {
     if (!message) return;
     if (message.type === 'ready') {
       await this.runner.loadHistory();
-      for (const job of this.runner.jobs) this.sent.add(job.id);
+      for (const job of this.runner.jobs) this.sent.set(job.id, job.state);
       const base = `${this.panel.webview.asWebviewUri(vscode.Uri.file(this.storageDir)).toString()}/`;
       void this.post({ type: 'jobs', jobs: this.runner.jobs.map((j) => this.view(j)), labels: labels(), base });
       return;
@@ -86,8 +86,10 @@ export class ResultsPanel implements vscode.Disposable {
   /** One message per change, and a small one while a job only moves from phase to phase. */
   private tell(job: JobRecord): Thenable<boolean> {
     const phase = job.state === 'uploading' || job.state === 'waiting' || job.state === 'downloading';
-    if (phase && this.sent.has(job.id)) return this.post({ type: 'state', jobId: job.id, state: job.state });
-    this.sent.add(job.id);
+    const known = this.sent.get(job.id);
+    this.sent.set(job.id, job.state);
+    if (phase && known === job.state) return Promise.resolve(true);
+    if (phase && known !== undefined) return this.post({ type: 'state', jobId: job.id, state: job.state });
     return this.post({ type: 'job', job: this.view(job) });
   }
 

@@ -24,9 +24,27 @@ export interface EmulatorOptions {
   refuseFiles?: Record<string, { status: number; body: unknown }>;
   /** Answer in this format whatever the upload's (real services may return PNG for a JPEG). */
   resultFormat?: UpscalableFormat;
+  /** Results flattened onto an opaque black background, as many upscalers return them. */
+  flatten?: boolean;
+  /** Results cropped to a centred square, as a service that crops to a supported aspect ratio. */
+  crop?: 'square';
   /** A failure to produce (see faults.ts), for the first `faultTimes` requests it applies to. */
   fault?: FaultName;
   faultTimes?: number;
+  /**
+   * Parse each upload fully (multipart body, size and format checks) but skip decoding and
+   * upscaling it: every result is one small stored PNG. Requests then cost transfer and parsing only.
+   */
+  echoOnly?: boolean;
+  /**
+   * Results are files of this many bytes (a PNG header, then padding), made while they are sent
+   * and never held in memory; the upload is not decoded.
+   */
+  largeResultBytes?: number;
+  /** The first this many task queries answer 429 with `Retry-After: queryRetryAfterSeconds`. */
+  rateLimitQueries?: number;
+  /** The `Retry-After` of those 429 answers, in seconds (default 2). */
+  queryRetryAfterSeconds?: number;
 }
 
 export interface EmulatorStats {
@@ -57,6 +75,8 @@ export class Emulator {
   readonly stats: EmulatorStats = { submits: 0, taskQueries: 0, downloads: 0, lastHeaders: {}, lastImageRequest: undefined, faultsServed: 0 };
   private readonly files = new Map<string, { bytes: Uint8Array; mime: string }>();
   private readonly tasks = new Map<string, Task>();
+  /** Results of `largeResultBytes`: their sizes, the bytes being made as they are served. */
+  private readonly largeFiles = new Map<string, number>();
   private server: Server | undefined;
   private origin = '';
 
@@ -176,8 +196,10 @@ export class Emulator {
     if (problem) {
       return json(res, 400, { error: problem });
     }
-    const bytes = new Uint8Array(await file.arrayBuffer());
-    if (bytes.length > 25 * 1024 * 1024) {
+    // Without decoding, only the head is needed (the body was parsed all the same).
+    const decodes = !this.options.echoOnly && this.options.largeResultBytes === undefined;
+    const bytes = new Uint8Array(await (decodes ? file : file.slice(0, 64)).arrayBuffer());
+    if (file.size > 25 * 1024 * 1024) {
       return json(res, 413, { error: 'image_file is larger than 25 MB' });
     }
     if (!isUpscalable(sniffFormat(bytes))) {
@@ -185,7 +207,7 @@ export class Emulator {
     }
     const count = typeof request.num_images === 'number' ? request.num_images : 1;
     const seed = typeof request.seed === 'number' ? request.seed : Math.floor(Math.random() * 2147483647);
-    const made = await this.upscale(bytes, count);
+    const made = this.options.largeResultBytes !== undefined ? this.largeResults(this.options.largeResultBytes, count) : this.options.echoOnly ? this.storedResults(count) : await this.upscale(bytes, count);
     const unsafe = this.takeFault('result')?.action === 'unsafe';
     const images = made.map((m, i) => ({ url: unsafe ? '' : m.url, seed: seed + i, resolution: m.resolution }));
     const id = requestId();
@@ -221,6 +243,13 @@ export class Emulator {
 
   private query(id: string, res: ServerResponse): void {
     this.stats.taskQueries++;
+    const limited = this.options.rateLimitQueries ?? 0;
+    if (limited > 0) {
+      this.options.rateLimitQueries = limited - 1;
+      const text = JSON.stringify({ error: 'Too many requests', request_id: requestId() });
+      res.writeHead(429, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'retry-after': String(this.options.queryRetryAfterSeconds ?? 2) }).end(text);
+      return;
+    }
     const task = this.tasks.get(id);
     if (!task) {
       return json(res, 404, { code: 1201, message: `task ${id} not found` });
@@ -282,6 +311,8 @@ export class Emulator {
   }
 
   private serveFile(name: string, res: ServerResponse): void {
+    const large = this.largeFiles.get(name);
+    if (large !== undefined) return this.serveLarge(large, res);
     const file = this.files.get(name);
     if (!file) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
@@ -291,22 +322,97 @@ export class Emulator {
     res.writeHead(200, { 'content-type': file.mime, 'content-length': file.bytes.length }).end(file.bytes);
   }
 
+  /** A PNG header (signature and IHDR of a 16384x16384 image), then zeros up to `size` bytes, sent in 1 MB chunks as the client takes them. */
+  private serveLarge(size: number, res: ServerResponse): void {
+    this.stats.downloads++;
+    res.writeHead(200, { 'content-type': 'image/png', 'content-length': size });
+    const chunk = Buffer.alloc(1 << 20);
+    const header = Buffer.from('89504e470d0a1a0a0000000d4948445200004000000040000806000000a9c81084', 'hex');
+    let sent = 0;
+    const pump = () => {
+      while (sent < size) {
+        const length = Math.min(chunk.length, size - sent);
+        let part = chunk.subarray(0, length);
+        if (sent === 0) {
+          part = Buffer.alloc(length);
+          header.copy(part, 0, 0, Math.min(header.length, length));
+        }
+        sent += length;
+        if (!res.write(part)) return void res.once('drain', pump);
+      }
+      res.end();
+    };
+    res.on('close', () => (sent = size));
+    pump();
+  }
+
+  /** `echoOnly`: every result is the same small PNG, stored once. */
+  private storedResults(count: number): { url: string; resolution: string }[] {
+    const name = 'echo.png';
+    if (!this.files.has(name)) this.files.set(name, { bytes: echoPng, mime: 'image/png' });
+    return Array.from({ length: count }, () => ({ url: `${this.origin}/files/${name}?exp=${Date.now() + 86_400_000}&sig=emulated`, resolution: '2x2' }));
+  }
+
+  /** `largeResultBytes`: results made only when downloaded. */
+  private largeResults(size: number, count: number): { url: string; resolution: string }[] {
+    return Array.from({ length: count }, () => {
+      const name = `${randomUUID()}.png`;
+      this.largeFiles.set(name, size);
+      return { url: `${this.origin}/files/${name}?exp=${Date.now() + 86_400_000}&sig=emulated`, resolution: '16384x16384' };
+    });
+  }
+
   /** Decodes the upload, doubles its width and height, and encodes it in its own format (or `resultFormat`). */
   private async upscale(source: Uint8Array, count: number): Promise<{ url: string; resolution: string }[]> {
     const codecs = await loadCodecs();
     const decoded = await codecs.decode(source);
-    const big = doubleSize(decoded);
+    let big = doubleSize(decoded);
+    // What real upscalers are seen to do: drop transparency, crop to a supported aspect ratio.
+    if (this.options.flatten) big = flattenOnBlack(big);
+    if (this.options.crop === 'square') big = cropSquare(big);
     const format = this.options.resultFormat ?? decoded.format;
-    const encoded = await codecs.encode(big, format);
     const { mime, ext } = formatInfo[format];
     const out = [];
     for (let i = 0; i < count; i++) {
+      // Each further result a little redder, so that which one was used can be told apart.
+      const encoded = await codecs.encode(i === 0 ? big : redder(big, 40 * i), format);
       const name = `${randomUUID()}.${ext}`;
       this.files.set(name, { bytes: encoded, mime });
       out.push({ url: `${this.origin}/files/${name}?exp=${Date.now() + 86_400_000}&sig=emulated`, resolution: `${big.width}x${big.height}` });
     }
     return out;
   }
+}
+
+/** Every pixel laid on black and made opaque. */
+function flattenOnBlack(p: Pixels): Pixels {
+  const data = new Uint8ClampedArray(p.data.length);
+  for (let i = 0; i < data.length; i += 4) {
+    const a = p.data[i + 3] / 255;
+    data[i] = p.data[i] * a;
+    data[i + 1] = p.data[i + 1] * a;
+    data[i + 2] = p.data[i + 2] * a;
+    data[i + 3] = 255;
+  }
+  return { width: p.width, height: p.height, data };
+}
+
+/** The centred square of the image. */
+function cropSquare(p: Pixels): Pixels {
+  const side = Math.min(p.width, p.height);
+  const left = Math.floor((p.width - side) / 2);
+  const top = Math.floor((p.height - side) / 2);
+  const data = new Uint8ClampedArray(side * side * 4);
+  for (let y = 0; y < side; y++) {
+    data.set(p.data.subarray(((top + y) * p.width + left) * 4, ((top + y) * p.width + left + side) * 4), y * side * 4);
+  }
+  return { width: side, height: side, data };
+}
+
+function redder(p: Pixels, amount: number): Pixels {
+  const data = new Uint8ClampedArray(p.data);
+  for (let i = 0; i < data.length; i += 4) data[i] = Math.min(255, data[i] + amount);
+  return { width: p.width, height: p.height, data };
 }
 
 /** Bilinear 2x enlargement: a real, if plain, upscale. */
@@ -358,6 +464,9 @@ function validate(r: Record<string, unknown>): string | undefined {
   }
   return undefined;
 }
+
+/** A 2x2 opaque grey PNG: the one result of `echoOnly`. */
+const echoPng = new Uint8Array(Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAAAAABX3VL4AAAADklEQVR4nGNoaGBoaAAABgYCASzBUNcAAAAASUVORK5CYII=', 'base64'));
 
 function requestId(): string {
   return `req-${randomUUID().slice(0, 8)}`;

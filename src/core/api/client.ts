@@ -1,5 +1,7 @@
-import { createWriteStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { rm, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { sniffFormat, isUpscalable, UpscalableFormat } from '../images/format';
@@ -19,9 +21,17 @@ export interface ServiceProfile {
 }
 
 export interface SourceFile {
-  /** A file-backed Blob (`fs.openAsBlob(path, { type })`) so the upload streams from disk. */
-  blob: Blob;
+  /** Read in 1 MiB pieces while it is sent, never held whole in memory. */
+  path: string;
+  size: number;
+  mime: string;
+  /** The name the service is told. */
   fileName: string;
+}
+
+/** An image on disk, ready to upload. */
+export async function fileToUpload(path: string, mime: string, fileName = basename(path)): Promise<SourceFile> {
+  return { path, mime, fileName, size: (await stat(path)).size };
 }
 
 export interface ClientOptions {
@@ -114,9 +124,7 @@ export class UpscaleClient {
     const url = joinUrl(profile.baseUrl, profile.submitPath);
     for (let attempt = 1; ; attempt++) {
       call.onPhase?.('uploading');
-      const form = new FormData();
-      form.append('image_request', imageRequestJson(params));
-      form.append('image_file', source.blob, source.fileName);
+      const form = multipart(source, imageRequestJson(params));
       let reply: Reply;
       try {
         reply = await this.exchange('POST', url, profile, call.signal, form);
@@ -270,13 +278,15 @@ export class UpscaleClient {
   }
 
   /** One request to the API and its whole (JSON) answer, within the request timeout. */
-  private async exchange(method: 'GET' | 'POST', url: string, profile: ServiceProfile, user: AbortSignal | undefined, body?: FormData): Promise<Reply> {
+  private async exchange(method: 'GET' | 'POST', url: string, profile: ServiceProfile, user: AbortSignal | undefined, form?: Multipart): Promise<Reply> {
     const deadline = new Deadline(this.options.requestTimeoutMs, user);
+    const body = form?.body();
     try {
-      const init: RequestInit = {
+      const init: RequestInit & { duplex?: 'half' } = {
         method,
-        headers: { Accept: 'application/json', [profile.auth.header]: profile.auth.value },
+        headers: { Accept: 'application/json', [profile.auth.header]: profile.auth.value, ...form?.headers },
         body,
+        duplex: body ? 'half' : undefined,
         redirect: 'follow',
         signal: deadline.signal,
       };
@@ -366,6 +376,39 @@ export class UpscaleClient {
       signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
+}
+
+interface Multipart {
+  headers: Record<string, string>;
+  /** A fresh stream of the whole body (a retry needs a new one). */
+  body(): ReadableStream<Uint8Array>;
+}
+
+/**
+ * The `multipart/form-data` body written by hand: fetch's own FormData encoding sends a file in
+ * 64 KiB pieces and copies each one, which made uploads about three times slower than curl and
+ * grew memory with the file's size. Here the file streams from disk in 1 MiB pieces, and the
+ * exact Content-Length is known up front.
+ */
+function multipart(source: SourceFile, imageRequest: string): Multipart {
+  const boundary = `----IdeogramUpscale${randomBytes(12).toString('hex')}`;
+  const quoted = source.fileName.replace(/["\\\r\n]/g, '_');
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="image_request"\r\nContent-Type: application/json\r\n\r\n${imageRequest}\r\n` +
+      `--${boundary}\r\nContent-Disposition: form-data; name="image_file"; filename="${quoted}"\r\nContent-Type: ${source.mime}\r\n\r\n`,
+  );
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  return {
+    headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': String(head.length + source.size + tail.length) },
+    body: () => {
+      async function* parts(): AsyncGenerator<Buffer> {
+        yield head;
+        yield* createReadStream(source.path, { highWaterMark: 1 << 20 });
+        yield tail;
+      }
+      return Readable.toWeb(Readable.from(parts())) as ReadableStream<Uint8Array>;
+    },
+  };
 }
 
 function withImages(answer: Extract<Answer, { kind: 'images' }>, taskId?: string): UpscaleOutcome {
