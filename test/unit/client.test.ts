@@ -1,9 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { openAsBlob } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ServiceProfile, UpscaleClient } from '../../src/core/api/client';
+import { fileToUpload, ServiceProfile, UpscaleClient } from '../../src/core/api/client';
 import { UpscaleError } from '../../src/core/api/errors';
 import { gatewayProfile } from '../../src/core/api/services';
 import { loadCodecs } from '../../src/core/images/codecs';
@@ -19,7 +18,7 @@ describe('UpscaleClient against the emulator over HTTP', function () {
   let profile: ServiceProfile;
   let dir: string;
   const client = new UpscaleClient({ fetch, requestTimeoutMs: 10_000, taskTimeoutMs: 10_000, poll: { firstMs: 50, factor: 1.5, maxMs: 200 } });
-  const source = async (name: string, type: string) => ({ blob: await openAsBlob(join(fixtures, name), { type }), fileName: name });
+  const source = (name: string, type: string) => fileToUpload(join(fixtures, name), type);
 
   before(async () => {
     emulator = new Emulator({ key });

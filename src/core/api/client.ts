@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { rm, stat } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { FileHandle, open, rm, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -400,15 +400,49 @@ function multipart(source: SourceFile, imageRequest: string): Multipart {
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
   return {
     headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': String(head.length + source.size + tail.length) },
-    body: () => {
-      async function* parts(): AsyncGenerator<Buffer> {
-        yield head;
-        yield* createReadStream(source.path, { highWaterMark: 1 << 20 });
-        yield tail;
-      }
-      return Readable.toWeb(Readable.from(parts())) as ReadableStream<Uint8Array>;
-    },
+    body: () => fileStream(source.path, head, tail),
   };
+}
+
+/**
+ * `head`, the file, then `tail`, read only as fast as the connection takes it (a pull stream with
+ * no queue of its own: the fastest of the ways measured, see npm run bench).
+ */
+function fileStream(path: string, head: Uint8Array, tail: Uint8Array): ReadableStream<Uint8Array> {
+  let file: FileHandle | undefined;
+  let stage: 'head' | 'file' | 'tail' | 'end' = 'head';
+  const close = () => file?.close().catch(() => undefined);
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        try {
+          if (stage === 'head') {
+            file = await open(path, 'r');
+            stage = 'file';
+            controller.enqueue(head);
+          } else if (stage === 'file') {
+            const chunk = Buffer.allocUnsafe(1 << 20);
+            const { bytesRead } = await file!.read(chunk, 0, chunk.length, null);
+            if (bytesRead > 0) {
+              controller.enqueue(chunk.subarray(0, bytesRead));
+            } else {
+              await close();
+              stage = 'tail';
+              controller.enqueue(tail);
+            }
+          } else {
+            stage = 'end';
+            controller.close();
+          }
+        } catch (err) {
+          await close();
+          controller.error(err);
+        }
+      },
+      cancel: close,
+    },
+    { highWaterMark: 0 },
+  );
 }
 
 function withImages(answer: Extract<Answer, { kind: 'images' }>, taskId?: string): UpscaleOutcome {
