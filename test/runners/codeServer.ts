@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, FrameLocator, Page } from 'playwright-core';
 import type { UiStep } from '../support/handshake';
@@ -48,6 +48,9 @@ async function runSuite(suite: 'main' | 'zh', grep: string | undefined, vsix: st
   const browser = await chromium.launch(chromiumLaunchOptions);
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    // What the workbench and the webviews print, for when a UI step fails.
+    page.on('console', (m) => void appendFile(join(outDir, `browser-console-${suite}.log`), `${m.type()} ${m.location().url.slice(0, 80)} ${m.text()}\n`).catch(() => undefined));
+    page.on('pageerror', (e) => void appendFile(join(outDir, `browser-console-${suite}.log`), `pageerror ${e.message}\n`).catch(() => undefined));
     await page.goto(workbench.url(join(repoRoot, 'out', 'test', 'integration', 'index.js')));
     if (suite === 'zh') return await waitForPhase(page, 'zh');
     let result = await waitForPhase(page, 1);
