@@ -4,6 +4,7 @@ import { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { loadCodecs, Pixels } from '../../src/core/images/codecs';
 import { answerWithStatus, Fault, FaultName, faults, resetMidUpload } from './faults';
+import { flattenOnBlack } from '../support/imageFixtures';
 import { formatInfo, sniffFormat, isUpscalable, UpscalableFormat } from '../../src/core/images/format';
 
 /**
@@ -382,19 +383,6 @@ export class Emulator {
     }
     return out;
   }
-}
-
-/** Every pixel laid on black and made opaque. */
-function flattenOnBlack(p: Pixels): Pixels {
-  const data = new Uint8ClampedArray(p.data.length);
-  for (let i = 0; i < data.length; i += 4) {
-    const a = p.data[i + 3] / 255;
-    data[i] = p.data[i] * a;
-    data[i + 1] = p.data[i + 1] * a;
-    data[i + 2] = p.data[i + 2] * a;
-    data[i + 3] = 255;
-  }
-  return { width: p.width, height: p.height, data };
 }
 
 /** The centred square of the image. */

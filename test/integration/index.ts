@@ -52,6 +52,7 @@ export async function run(): Promise<void> {
   });
   const reload = phase === 1 && reloadFiles.length > 0 && env.canScreenshot;
   writeFileSync(join(env.outDir, `integration-result-${phase}.json`), JSON.stringify({ ...counts, vscodeVersion: vscode.version, reload }));
+
   if (counts.failed > 0) {
     throw new Error(`${counts.failed} integration tests failed`);
   }

@@ -56,6 +56,8 @@ async function runSuite(suite: 'main' | 'zh', grep: string | undefined, vsix: st
     let result = await waitForPhase(page, 1);
     if (result.reload) {
       // What must survive a reload is checked by phase 2, which VS Code starts after this reload.
+      // The wait lets the workbench store its editors' state, which it does a moment after a change.
+      await page.waitForTimeout(2000);
       await page.reload();
       const second = await waitForPhase(page, 2);
       result = { ...second, passed: result.passed + second.passed, failed: result.failed + second.failed, pending: result.pending + second.pending };
