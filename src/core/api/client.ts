@@ -280,7 +280,8 @@ export class UpscaleClient {
   /** One request to the API and its whole (JSON) answer, within the request timeout. */
   private async exchange(method: 'GET' | 'POST', url: string, profile: ServiceProfile, user: AbortSignal | undefined, form?: Multipart): Promise<Reply> {
     const deadline = new Deadline(this.options.requestTimeoutMs, user);
-    const body = form?.body();
+    const upload = form?.body();
+    const body = upload?.stream;
     try {
       const init: RequestInit & { duplex?: 'half' } = {
         method,
@@ -298,6 +299,8 @@ export class UpscaleClient {
       }
     } finally {
       deadline.end();
+      // A service that answers before reading the whole upload leaves the file open otherwise.
+      await upload?.close();
     }
   }
 
@@ -380,8 +383,8 @@ export class UpscaleClient {
 
 interface Multipart {
   headers: Record<string, string>;
-  /** A fresh stream of the whole body (a retry needs a new one). */
-  body(): ReadableStream<Uint8Array>;
+  /** A fresh stream of the whole body (a retry needs a new one), and how to let go of its file. */
+  body(): { stream: ReadableStream<Uint8Array>; close(): Promise<void> };
 }
 
 /**
@@ -408,16 +411,27 @@ function multipart(source: SourceFile, imageRequest: string): Multipart {
  * `head`, the file, then `tail`, read only as fast as the connection takes it (a pull stream with
  * no queue of its own: the fastest of the ways measured, see npm run bench).
  */
-function fileStream(path: string, head: Uint8Array, tail: Uint8Array): ReadableStream<Uint8Array> {
+function fileStream(path: string, head: Uint8Array, tail: Uint8Array): { stream: ReadableStream<Uint8Array>; close(): Promise<void> } {
   let file: FileHandle | undefined;
+  let closed = false;
   let stage: 'head' | 'file' | 'tail' | 'end' = 'head';
-  const close = () => file?.close().catch(() => undefined);
-  return new ReadableStream<Uint8Array>(
+  const close = async () => {
+    closed = true;
+    const handle = file;
+    file = undefined;
+    await handle?.close().catch(() => undefined);
+  };
+  const stream = new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
         try {
           if (stage === 'head') {
             file = await open(path, 'r');
+            if (closed) {
+              // The exchange ended while the file was opening.
+              await close();
+              return;
+            }
             stage = 'file';
             controller.enqueue(head);
           } else if (stage === 'file') {
@@ -443,6 +457,7 @@ function fileStream(path: string, head: Uint8Array, tail: Uint8Array): ReadableS
     },
     { highWaterMark: 0 },
   );
+  return { stream, close };
 }
 
 function withImages(answer: Extract<Answer, { kind: 'images' }>, taskId?: string): UpscaleOutcome {
