@@ -39,10 +39,6 @@ export class ResultsPanel implements vscode.Disposable {
     return ResultsPanel.current;
   }
 
-  static get isOpen(): boolean {
-    return ResultsPanel.current !== undefined;
-  }
-
   private constructor(
     private readonly panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,

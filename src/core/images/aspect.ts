@@ -29,23 +29,6 @@ export function compareAspect(source: Size, result: Size): AspectComparison {
   return { factorX, factorY, factor, matches };
 }
 
-/** `from 128×96 to 256×192 (2×)`, or with both factors when the aspect ratio changed. */
-export function describeResize(source: Size, result: Size): string {
-  const c = compareAspect(source, result);
-  const sizes = `from ${source.width}×${source.height} to ${result.width}×${result.height}`;
-  if (c.factor === 0) {
-    return sizes;
-  }
-  if (c.matches) {
-    return `${sizes} (${times(c.factor)})`;
-  }
-  return `${sizes} (${times(c.factorX)} wide, ${times(c.factorY)} high)`;
-}
-
 function valid(s: Size): boolean {
   return Number.isFinite(s.width) && Number.isFinite(s.height) && s.width > 0 && s.height > 0;
-}
-
-function times(f: number): string {
-  return `${Number(f.toFixed(2))}×`;
 }
