@@ -243,6 +243,7 @@ function errorBox(job: JobView): HTMLElement {
   message.append(icon('error'), el('span', undefined, job.error));
   box.append(message);
   if (job.requestId) box.append(el('p', 'request-id', format(labels.requestId, job.requestId)));
+  if (job.state === 'failed' || job.state === 'cancelled') box.append(iconButton('refresh', labels.runAgain, 'action', { action: 'retry' }));
   return box;
 }
 
@@ -494,8 +495,8 @@ function onCardButton(target: HTMLElement): void {
   const jobId = target.closest<HTMLElement>('.job')?.dataset.jobId;
   const { action, resultId } = target.dataset;
   if (!jobId || !action) return;
-  if (action === 'cancel') {
-    vscode.postMessage({ type: 'cancel', jobId });
+  if (action === 'cancel' || action === 'retry') {
+    vscode.postMessage({ type: action, jobId });
   } else if (action === 'choose' && resultId) {
     ui.chosen[jobId] = resultId;
     saveState();

@@ -26,6 +26,11 @@ export class ResultActions implements PanelHandlers {
     this.runner.cancel(job.id);
   }
 
+  onRetry(job: JobRecord): void {
+    const options: UpscaleOptions = { params: { ...job.params } };
+    void vscode.commands.executeCommand('ideogramUpscale.upscale', job.source, [job.source], options);
+  }
+
   canUndo(job: JobRecord, resultId: string): boolean {
     return this.undo.records.some((r) => r.jobId === job.id && r.resultId === resultId);
   }

@@ -60,7 +60,9 @@ export type ResultAction = (typeof resultActions)[number];
 export type FromPanel =
   | { type: 'ready' }
   | { type: 'result'; action: ResultAction; jobId: string; resultId: string }
-  | { type: 'cancel'; jobId: string };
+  | { type: 'cancel'; jobId: string }
+  /** Run a failed or cancelled job again with the same parameters. */
+  | { type: 'retry'; jobId: string };
 
 /** The panel's words in the user's language, sent by the extension (vscode.l10n). */
 export type Labels = Record<LabelKey, string>;
@@ -104,6 +106,7 @@ export function parseFromPanel(raw: unknown): FromPanel | undefined {
   const m = raw as Record<string, unknown>;
   if (m.type === 'ready') return { type: 'ready' };
   if (m.type === 'cancel' && id(m.jobId)) return { type: 'cancel', jobId: m.jobId };
+  if (m.type === 'retry' && id(m.jobId)) return { type: 'retry', jobId: m.jobId };
   if (m.type === 'result' && (resultActions as readonly unknown[]).includes(m.action) && id(m.jobId) && id(m.resultId)) {
     return { type: 'result', action: m.action as ResultAction, jobId: m.jobId, resultId: m.resultId };
   }

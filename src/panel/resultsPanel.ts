@@ -8,6 +8,7 @@ import { FromPanel, ImageView, JobView, Labels, parseFromPanel, ResultAction, To
 export interface PanelHandlers {
   onResultAction(action: ResultAction, job: JobRecord, resultId: string): void;
   onCancel(job: JobRecord): void;
+  onRetry(job: JobRecord): void;
   canUndo(job: JobRecord, resultId: string): boolean;
 }
 
@@ -74,6 +75,8 @@ export class ResultsPanel implements vscode.Disposable {
     if (!job) return;
     if (message.type === 'cancel') {
       this.handlers.onCancel(job);
+    } else if (message.type === 'retry') {
+      this.handlers.onRetry(job);
     } else if (job.results.some((r) => r.id === message.resultId)) {
       this.handlers.onResultAction(message.action, job, message.resultId);
     }

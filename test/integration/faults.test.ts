@@ -7,7 +7,7 @@ import type { UpscaleSummary } from '../../src/commands/upscale';
 import { Emulator, EmulatorOptions } from '../emulator/server';
 import { FaultName } from '../emulator/faults';
 import { env, report, ui } from '../support/handshake';
-import { activate, startEmulator, testKey, upscale, workspaceFile } from './helpers';
+import { activate, panel, startEmulator, testKey, until, upscale, workspaceFile } from './helpers';
 
 interface Case {
   fault: FaultName;
@@ -156,6 +156,17 @@ describe('Faults of the service: each answered clearly, nothing damaged, nothing
     emulator.reset({ key: testKey, fault: 'unauthorized' });
     await upscale([workspaceFile('faults/logo.png')], { params: 'defaults', output: 'nextToOriginal' });
     await ui([{ waitFor: '.notification-toast:has-text("did not accept the API key") .monaco-button:has-text("Set API Key")' }, { screenshot: 'fault-notification' }]);
+  });
+
+  it('runs a failed job again from its card, with the same parameters', async function () {
+    if (!env.canScreenshot) this.skip();
+    emulator.reset({ key: testKey, fault: 'serverError', faultTimes: 1 });
+    const summary = await upscale([workspaceFile('faults/photo.jpg')], { params: { seed: 77 }, output: 'ask' });
+    assert.equal(summary?.jobs[0].state, 'failed');
+    await ui([{ click: `${panel.card('photo.jpg')}.state-failed >> role=button[name="Run again"]`, frame: 'panel' }]);
+    await until('the job ran again', () => emulator.stats.submits === 2);
+    assert.equal(emulator.stats.lastImageRequest?.seed, 77);
+    await ui([{ waitFor: `${panel.card('photo.jpg')}.state-done`, frame: 'panel' }]);
   });
 
   it('never shows or logs the key, and logs each request', async () => {
