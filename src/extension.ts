@@ -41,7 +41,7 @@ export function activate(context: vscode.ExtensionContext): IdeogramUpscaleApi {
     vscode.commands.registerCommand('ideogramUpscale.setup', setupCommand(keys)),
     vscode.commands.registerCommand('ideogramUpscale.setApiKey', setApiKeyCommand(keys)),
     vscode.commands.registerCommand('ideogramUpscale.clearApiKey', clearApiKeyCommand(keys)),
-    vscode.commands.registerCommand('ideogramUpscale.undoReplace', () => actions.undoReplace()),
+    vscode.commands.registerCommand('ideogramUpscale.undoReplace', () => actions.undoReplace().catch((err: Error) => void vscode.window.showErrorMessage(err.message))),
     vscode.commands.registerCommand('ideogramUpscale.showResults', showPanel),
     vscode.window.registerWebviewPanelSerializer(ResultsPanel.viewType, {
       async deserializeWebviewPanel(panel) {
