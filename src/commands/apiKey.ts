@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { ServiceKind } from '../core/api/services';
+import { isLoopback, ServiceKind } from '../core/api/services';
 import { ApiKeyStore } from '../secrets';
 import { readSettings } from '../settings';
 
@@ -68,7 +68,7 @@ export function setupCommand(keys: ApiKeyStore) {
         validateInput: (value) => {
           try {
             const url = new URL(value.trim());
-            return url.protocol === 'https:' || /^(localhost|127\.[\d.]+|\[::1\])$/.test(url.hostname) ? undefined : vscode.l10n.t('Use an https address.');
+            return url.protocol === 'https:' || isLoopback(url.hostname) ? undefined : vscode.l10n.t('Use an https address.');
           } catch {
             return vscode.l10n.t('Enter an address such as https://yunwu.ai');
           }

@@ -115,7 +115,6 @@ export class JobRunner implements vscode.Disposable {
       await mkdir(job.dir, { recursive: true });
       await this.copySource(job);
       const copy = job.sourceCopy!;
-      this.update(job, { state: 'uploading' });
       const upload = await fileToUpload(copy.path, formatInfo[copy.format].mime, basename(job.source.path));
       const outcome = await this.deps.client().upscale(profile, upload, job.params, {
         signal,
