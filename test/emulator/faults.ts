@@ -19,6 +19,8 @@ export const faults = {
   badGateway: { phase: 'submit', status: 502, body: '<html><body><h1>502 Bad Gateway</h1></body></html>' },
   unavailable: { phase: 'submit', status: 503, body: { error: 'Service Unavailable' } },
   unavailableRetryAfter: { phase: 'submit', status: 503, body: { error: 'Service Unavailable' }, headers: { 'retry-after': '1' } },
+  // A gateway that moved (http to https, or another path) answers the upload with a redirect.
+  redirectedUpload: { phase: 'submit', status: 301, body: '<html><body>301 Moved Permanently</body></html>', headers: { location: 'https://127.0.0.1:9/ideogram/upscale' } },
   resetWhileUploading: { phase: 'submit', action: 'reset' },
   noAnswer: { phase: 'submit', action: 'hang' },
   notJson: { phase: 'submit', status: 200, body: '<html><body>Welcome to nginx!</body></html>' },

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
@@ -73,6 +73,8 @@ const defaults: EmulatorOptions = { shape: 'sync', taskMs: 0, taskOutcome: 'succ
 
 export class Emulator {
   options: EmulatorOptions;
+  /** The `image_file` of the last upload, as received. */
+  private lastFile: Blob | undefined;
   readonly stats: EmulatorStats = { submits: 0, taskQueries: 0, downloads: 0, lastHeaders: {}, lastImageRequest: undefined, faultsServed: 0 };
   private readonly files = new Map<string, { bytes: Uint8Array; mime: string }>();
   private readonly tasks = new Map<string, Task>();
@@ -118,6 +120,12 @@ export class Emulator {
   reset(options: Partial<EmulatorOptions> = {}): void {
     this.options = { ...defaults, ...options };
     Object.assign(this.stats, { submits: 0, taskQueries: 0, downloads: 0, lastHeaders: {}, lastImageRequest: undefined, faultsServed: 0 });
+    this.lastFile = undefined;
+  }
+
+  /** SHA-256 (hex) of the last `image_file` received whole, to compare with what was sent. */
+  async lastFileSha256(): Promise<string | undefined> {
+    return this.lastFile && createHash('sha256').update(new Uint8Array(await this.lastFile.arrayBuffer())).digest('hex');
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -179,6 +187,7 @@ export class Emulator {
     if (!(file instanceof Blob)) {
       return json(res, 400, { error: 'image_file is required' });
     }
+    this.lastFile = file;
     const refusal = file instanceof File ? this.options.refuseFiles?.[file.name] : undefined;
     if (refusal) {
       return json(res, refusal.status, refusal.body);

@@ -37,6 +37,7 @@ const cases: Case[] = [
   { fault: 'badGateway', cause: /service failed \(HTTP 502/, next: retry, uploads: 1 },
   { fault: 'unavailable', cause: /service failed \(HTTP 503/, next: retry, uploads: 1, requestId: true },
   { fault: 'unavailableRetryAfter', cause: /service failed \(HTTP 503/, next: retry, uploads: 3, requestId: true },
+  { fault: 'redirectedUpload', cause: /answered the upload with a redirect, so nothing was upscaled/, next: /baseUrl/, uploads: 1 },
   { fault: 'resetWhileUploading', cause: /Could not reach the service|connection/i, next: /connection and proxy/, uploads: 1 },
   { fault: 'noAnswer', cause: /did not answer within 5 s/, next: /requestTimeoutSeconds/, uploads: 1 },
   { fault: 'notJson', cause: /body that is not JSON/, next: /baseUrl/, uploads: 1 },

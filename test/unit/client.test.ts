@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileToUpload, ServiceProfile, UpscaleClient } from '../../src/core/api/client';
@@ -7,7 +8,9 @@ import { UpscaleError } from '../../src/core/api/errors';
 import { gatewayProfile } from '../../src/core/api/services';
 import { loadCodecs } from '../../src/core/images/codecs';
 import { Emulator } from '../emulator/server';
+import { RecordingProxy } from '../support/proxy';
 import { freePort } from '../runners/workbench';
+import { Agent, ProxyAgent } from 'undici';
 
 const fixtures = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'workspace', 'assets');
 const key = 'sk-unit-key';
@@ -99,5 +102,40 @@ describe('UpscaleClient against the emulator over HTTP', function () {
     assert.equal(err.details.status, 401);
     assert.ok(!err.message.includes('sk-wrong-key'));
     assert.equal(emulator.stats.submits, 1, 'a refused key is not retried');
+  });
+
+  it('delivers a file of many pieces byte for byte, directly and through a proxy', async () => {
+    // Larger than the buffers the client reads into take turns over, and not a whole number of them.
+    const bytes = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(9 * 1024 * 1024 + 12_345)]);
+    const path = join(dir, 'many-pieces.png');
+    await writeFile(path, bytes);
+    const sent = createHash('sha256').update(bytes).digest('hex');
+    const proxy = new RecordingProxy();
+    const proxyUrl = await proxy.start();
+    // The dispatchers the extension host's fetch is given: ours without a proxy, VS Code's with one.
+    const direct = new Agent({ connect: { timeout: 15_000 } });
+    const proxied = new ProxyAgent(proxyUrl);
+    try {
+      for (const dispatcher of [direct, proxied]) {
+        emulator.reset({ key, echoOnly: true });
+        const through = new UpscaleClient({ fetch: (input, init) => fetch(input, { ...init, dispatcher } as unknown as RequestInit), requestTimeoutMs: 10_000, taskTimeoutMs: 10_000 });
+        const outcome = await through.upscale(profile, await fileToUpload(path, 'image/png'), {});
+        assert.equal(outcome.images.length, 1);
+        assert.equal(await emulator.lastFileSha256(), sent, dispatcher === direct ? 'direct' : 'through the proxy');
+      }
+      assert.ok(proxy.seen.includes(`CONNECT ${new URL(emulator.url).host}`), `the proxy carried the upload: ${JSON.stringify(proxy.seen)}`);
+    } finally {
+      await Promise.all([direct.close(), proxied.close(), proxy.stop()]);
+    }
+  });
+
+  it('refuses to follow a redirect of the upload and says to check the address', async () => {
+    emulator.reset({ key, fault: 'redirectedUpload' });
+    const err = await client.upscale(profile, await source('logo.png', 'image/png'), {}).then(() => undefined, (e: unknown) => e);
+    assert.ok(err instanceof UpscaleError);
+    assert.equal(err.kind, 'unexpected');
+    assert.match(err.message, /answered the upload with a redirect, so nothing was upscaled/);
+    assert.equal(err.details.mayHaveBeenCharged, false);
+    assert.equal(emulator.stats.submits, 1, 'the upload was not sent again, to the old address or the new one');
   });
 });

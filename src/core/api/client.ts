@@ -288,7 +288,10 @@ export class UpscaleClient {
         headers: { Accept: 'application/json', [profile.auth.header]: profile.auth.value, ...form?.headers },
         body,
         duplex: body ? 'half' : undefined,
-        redirect: 'follow',
+        // With any other mode fetch tees the body to be able to send it again, and the unread half
+        // keeps every piece of the file in memory until the request ends. An upload cannot follow
+        // a redirect anyway (its body is a stream); transportError explains the refusal.
+        redirect: body ? 'error' : 'follow',
         signal: deadline.signal,
       };
       const response = await this.request(url, init, user, method, new URL(url).pathname);
@@ -325,6 +328,9 @@ export class UpscaleClient {
     const name = (err as Error)?.name;
     if (name === 'TimeoutError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
       return new UpscaleError('timeout', t('The service did not answer within {0} s.', Math.round(this.options.requestTimeoutMs / 1000)), { mayHaveBeenCharged: hadBody });
+    }
+    if (hadBody && causeMessage(err) === 'unexpected redirect') {
+      return new UpscaleError('unexpected', t('The service answered the upload with a redirect, so nothing was upscaled; the address may need https:// or another path.'), { mayHaveBeenCharged: false });
     }
     const notSent = code !== undefined && notSentCodes.has(code);
     const what = code ?? (err as Error)?.message ?? 'network error';
@@ -407,18 +413,40 @@ function multipart(source: SourceFile, imageRequest: string): Multipart {
   };
 }
 
+/** The file is read in pieces of this size into buffers that take turns (see fileStream). */
+const pieceBytes = 1 << 20;
+const pieceBuffers = 3;
+
 /**
- * `head`, the file, then `tail`, read only as fast as the connection takes it (a pull stream with
- * no queue of its own: the fastest of the ways measured, see npm run bench).
+ * `head`, the file, then `tail`, read only as fast as the connection takes it: a pull stream with
+ * no queue of its own, reading the next piece from disk while the one before is being sent.
+ *
+ * The pieces go into three buffers that take turns rather than a fresh buffer each, which left as
+ * much garbage as the file is large. This is safe because fetch asks for the next piece only
+ * after the socket has taken the previous one (a piece is larger than the socket's high-water
+ * mark, so its write waits for 'drain'), and the buffer read into next held the piece before that.
+ * The unit suite checks the bytes that arrive, directly and through a proxy, and the redirect mode
+ * of the upload keeps fetch from holding on to pieces (see exchange).
  */
 function fileStream(path: string, head: Uint8Array, tail: Uint8Array): { stream: ReadableStream<Uint8Array>; close(): Promise<void> } {
   let file: FileHandle | undefined;
   let closed = false;
   let stage: 'head' | 'file' | 'tail' | 'end' = 'head';
+  const buffers: Buffer[] = [];
+  let turn = 0;
+  // The next piece, read from disk while the one before it is being sent.
+  let ahead: Promise<Buffer> | undefined;
+  const readAhead = (handle: FileHandle) => {
+    const buffer = (buffers[turn++ % pieceBuffers] ??= Buffer.allocUnsafe(pieceBytes));
+    ahead = handle.read(buffer, 0, pieceBytes, null).then(({ bytesRead }) => buffer.subarray(0, bytesRead));
+    // Awaited by the next pull; a stream cancelled before it must not leave it unhandled.
+    ahead.catch(() => undefined);
+  };
   const close = async () => {
     closed = true;
     const handle = file;
     file = undefined;
+    // FileHandle.close waits for a read still under way.
     await handle?.close().catch(() => undefined);
   };
   const stream = new ReadableStream<Uint8Array>(
@@ -433,12 +461,13 @@ function fileStream(path: string, head: Uint8Array, tail: Uint8Array): { stream:
               return;
             }
             stage = 'file';
+            readAhead(file);
             controller.enqueue(head);
           } else if (stage === 'file') {
-            const chunk = Buffer.allocUnsafe(1 << 20);
-            const { bytesRead } = await file!.read(chunk, 0, chunk.length, null);
-            if (bytesRead > 0) {
-              controller.enqueue(chunk.subarray(0, bytesRead));
+            const piece = await ahead!;
+            if (piece.length > 0) {
+              readAhead(file!);
+              controller.enqueue(piece);
             } else {
               await close();
               stage = 'tail';
@@ -550,6 +579,11 @@ function backoff(attempt: number): number {
 function causeCode(err: unknown): string | undefined {
   const cause = (err as { cause?: { code?: string } })?.cause;
   return cause?.code ?? (err as { code?: string })?.code;
+}
+
+/** fetch names a refused redirect only in the message of its cause. */
+function causeMessage(err: unknown): string | undefined {
+  return (err as { cause?: { message?: string } })?.cause?.message;
 }
 
 /** Result links carry signatures in their query: keep those out of the log. */
