@@ -6,7 +6,7 @@ import { Figure, judge, mb, MB, median, round } from './report';
 import { benchKey, benchOut, RemoteEmulator } from './shared';
 
 const resultBytes = 50 * MB;
-const runs = 3;
+const runs = 5;
 
 interface Sample {
   atStart: number;
