@@ -13,22 +13,20 @@ import { benchClient, benchKey, benchOut, defaultParams, fixturesDir, RemoteEmul
 
 export const batchSize = 32;
 const concurrency = 3;
-export const tunedPoll = { firstMs: 250, factor: 1.5, maxMs: 8000 };
 
 /**
  * Figure 3: a batch of 32 images through the extension's own pool (src/jobs/batch.ts: at most
  * `concurrency` jobs in flight) against an emulator whose tasks take 1 s, compared with the ideal
- * ceil(32/3) x 1 s. Run with `poll` (the tuned schedule) or without (the client's default).
+ * ceil(32/3) x 1 s, with the client's default polling schedule.
  * Each job does what JobRunner.run does (copy, upload, wait, download) through the client.
  */
-export async function batchFigure(poll: typeof tunedPoll | undefined, taskMs = 1000): Promise<Figure> {
+export async function batchFigure(taskMs = 1000): Promise<Figure> {
   const sources = await batchSources();
-  const label = poll ? 'tuned' : 'default';
-  const root = join(benchOut, 'batch', `run-${label}`);
+  const root = join(benchOut, 'batch', 'run');
   await rm(root, { recursive: true, force: true });
   const emulator = await RemoteEmulator.start({ key: benchKey, shape: 'task', taskMs });
   try {
-    const runner = new BenchRunner(benchClient(poll ? { poll } : {}), root);
+    const runner = new BenchRunner(benchClient(), root);
     const profile = gatewayProfile(emulator.url, taskQueryPath, benchKey);
     const started = performance.now();
     const jobs = (await runBatch(runner as unknown as JobRunner, sources as unknown as vscode.Uri[], defaultParams, profile, concurrency, new AbortController().signal, async () => undefined)) as unknown as BenchJob[];
@@ -39,12 +37,11 @@ export async function batchFigure(poll: typeof tunedPoll | undefined, taskMs = 1
     const ideal = Math.ceil(batchSize / concurrency) * taskMs;
     const ratio = wall / ideal;
     const perJob = jobs.map((j) => j.endedAt! - j.startedAt);
-    const schedule = poll ? `tuned poll ${poll.firstMs}/${poll.factor}/${poll.maxMs} ms` : `default poll 1000/1.5/8000 ms`;
-    return judge(`batch (${schedule})`, `${batchSize} images, ${concurrency} in flight, ${taskMs / 1000} s tasks: ${ms(wall)} vs ideal ${ms(ideal)} = ${ratio.toFixed(2)}x (${perTask(stats.taskQueries / batchSize)} per task)`, round(ratio, 2), 'x', { op: '<=', limit: 1.15 }, {
+    return judge('batch (default poll 1000/1.5/8000 ms)', `${batchSize} images, ${concurrency} in flight, ${taskMs / 1000} s tasks: ${ms(wall)} vs ideal ${ms(ideal)} = ${ratio.toFixed(2)}x (${perTask(stats.taskQueries / batchSize)} per task)`, round(ratio, 2), 'x', { op: '<=', limit: 1.15 }, {
       wallMs: round(wall, 1),
       idealMs: ideal,
       taskMs,
-      poll: poll ?? 'client default { firstMs: 1000, factor: 1.5, maxMs: 8000 }',
+      poll: 'client default { firstMs: 1000, factor: 1.5, maxMs: 8000 }',
       pool: 'src/jobs/batch.ts runBatch (it uses vscode for types only)',
       meanJobMs: round(perJob.reduce((a, b) => a + b, 0) / perJob.length, 1),
       taskQueries: stats.taskQueries,

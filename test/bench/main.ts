@@ -1,7 +1,7 @@
 import { cpus } from 'node:os';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { batchFigure, tunedPoll } from './batch';
+import { batchFigure } from './batch';
 import { conversionFigure } from './conversion';
 import { memoryFigure } from './memory';
 import { pollingFigure, retryAfterFigure } from './polling';
@@ -46,8 +46,7 @@ async function main(): Promise<number> {
   await measure(['bundle', 'vsix'], async () => sizeFigures());
   await measure(['upload'], uploadFigure);
   await measure(['memory'], memoryFigure);
-  await measure(['batch (tuned poll)'], () => batchFigure(tunedPoll));
-  await measure(['batch (default poll)'], () => batchFigure(undefined));
+  await measure(['batch'], () => batchFigure());
   // Both mostly wait on the emulator's timers; run side by side, each against its own emulator.
   await measure(['polling', 'retry-after'], () => Promise.all([pollingFigure(), retryAfterFigure()]));
   await measure(['conversion to JPEG'], () => conversionFigure('jpeg'));
