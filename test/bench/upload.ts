@@ -9,7 +9,7 @@ import { Figure, judge, mb, median, ms, round } from './report';
 import { benchClient, benchKey, defaultParams, RemoteEmulator, taskQueryPath } from './shared';
 
 const warmUps = 2;
-const runs = 9;
+const runs = 15;
 
 /**
  * Figure 1: the time to submit a 25 MB image through the extension's client, until the answer has
