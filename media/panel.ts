@@ -242,7 +242,9 @@ function errorBox(job: JobView): HTMLElement {
   const message = el('p', 'alert-message');
   message.append(icon('error'), el('span', undefined, job.error));
   box.append(message);
-  if (job.requestId) box.append(el('p', 'request-id', format(labels.requestId, job.requestId)));
+  // The message names the id when the failure came with one; otherwise (a failed download after an
+  // accepted upload) the upload's id is shown here.
+  if (job.requestId && !job.error?.includes(job.requestId)) box.append(el('p', 'request-id', format(labels.requestId, job.requestId)));
   if (job.state === 'failed' || job.state === 'cancelled') box.append(iconButton('refresh', labels.runAgain, 'action', { action: 'retry' }));
   return box;
 }

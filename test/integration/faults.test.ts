@@ -156,7 +156,16 @@ describe('Faults of the service: each answered clearly, nothing damaged, nothing
     if (!env.canScreenshot) this.skip();
     emulator.reset({ key: testKey, fault: 'unauthorized' });
     await upscale([workspaceFile('faults/logo.png')], { params: 'defaults', output: 'nextToOriginal' });
-    await ui([{ waitFor: '.notification-toast:has-text("did not accept the API key") .monaco-button:has-text("Set API Key")' }, { screenshot: 'fault-notification' }]);
+    await ui([
+      { waitFor: '.notification-toast:has-text("did not accept the API key") .monaco-button:has-text("Set API Key")' },
+      { screenshot: 'fault-notification' },
+      { textOf: `${panel.card('logo.png')}.state-failed .alert`, frame: 'panel', file: 'failed-card.txt' },
+    ]);
+    // The newest card comes first; its message carries the request id, and the card says it once.
+    const card = await readFile(join(env.outDir, 'failed-card.txt'), 'utf8');
+    assert.match(card, /did not accept the API key/);
+    const ids = card.match(/req-[0-9a-f]+/g) ?? [];
+    assert.equal(ids.length, 1, `the request id once: ${card}`);
   });
 
   it('runs a failed job again from its card, with the same parameters', async function () {
