@@ -16,8 +16,8 @@ const runs = 15;
  * arrived, against curl sending the same multipart body to the same path. The emulator runs in a
  * process of its own and only parses the upload (`echoOnly`), so both sides measure transfer and
  * parsing. `warmUps` unmeasured runs each (the first upload of a process also compiles fetch's
- * code, about 30 ms; it is printed, not counted), then `runs` of each, alternating; medians
- * compared (single runs on this 2-core machine vary by a third).
+ * code: about 120 ms against 40 ms later on this machine; it is printed, not counted), then `runs`
+ * of each, alternating; medians compared (single runs on this 2-core machine vary by a third).
  */
 export async function uploadFigure(): Promise<Figure> {
   const file = await noisePng();
