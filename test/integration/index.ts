@@ -11,8 +11,8 @@ import { env } from '../support/handshake';
  * `integration.log` and the outcome to `integration-result-<phase>.json` in the test output
  * folder, since under code-server nothing else of the extension host reaches the runner.
  *
- * Phase 1 runs `*.test.js`. When there are `*.reload.test.js` files, the runner then reloads the
- * window (as a user would) and VS Code calls this entry again: phase 2 runs those files, to check
+ * Phase 1 runs `*.test.js`. When there are `*.reload.test.js` files, it then reloads the window
+ * (as a user would) and VS Code calls this entry again: phase 2 runs those files, to check
  * what must survive a reload.
  */
 export async function run(): Promise<void> {
@@ -52,6 +52,13 @@ export async function run(): Promise<void> {
   });
   const reload = phase === 1 && reloadFiles.length > 0 && env.canScreenshot;
   writeFileSync(join(env.outDir, `integration-result-${phase}.json`), JSON.stringify({ ...counts, vscodeVersion: vscode.version, reload }));
+  if (reload) {
+    // Reloading as a user does (Developer: Reload Window) stores the workbench's state first and
+    // waits for it; a reload of the page from outside does not wait, and the restored editors
+    // were sometimes missing. The reload ends this extension host: VS Code calls `run` again.
+    await vscode.commands.executeCommand('workbench.action.reloadWindow');
+    await new Promise<never>(() => undefined);
+  }
 
   if (counts.failed > 0) {
     throw new Error(`${counts.failed} integration tests failed`);
