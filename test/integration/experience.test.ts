@@ -45,7 +45,9 @@ describe('The upscale experience, driven as a user drives it', function () {
       { screenshot: 'quick-pick' },
       { press: 'Enter' },
     ]);
-    await until('the upload reached the service', () => emulator.stats.submits === 1);
+    // The emulator notes the parameters once it has read the whole upload.
+    await until('the service has read the upload', () => emulator.stats.lastImageRequest !== undefined);
+    assert.equal(emulator.stats.submits, 1);
     assert.deepEqual(emulator.stats.lastImageRequest, { resemblance: 50, detail: 50, magic_prompt_option: 'AUTO', num_images: 1 });
     await ui([{ waitFor: `${panel.card('logo.png')}.state-done`, frame: 'panel', timeoutMs: 30_000 }]);
   });
@@ -225,7 +227,8 @@ describe('The upscale experience, driven as a user drives it', function () {
     it('Run again sends the same parameters with the result\'s seed', async () => {
       emulator.reset({ key: testKey });
       await ui([{ click: panel.button('logo.png', 'Run again'), frame: 'panel' }]);
-      await until('a second upload reached the service', () => emulator.stats.submits === 1);
+      await until('the service has read a second upload', () => emulator.stats.lastImageRequest !== undefined);
+      assert.equal(emulator.stats.submits, 1);
       assert.equal(emulator.stats.lastImageRequest?.seed, 4242);
     });
 
