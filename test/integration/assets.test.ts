@@ -136,6 +136,9 @@ describe('Asset-safe results: transparency, proportions and colour survive Repla
       { click: panel.button('banner.webp', 'Replace original'), frame: 'panel' },
       { waitFor: `${panel.card('banner.webp')} .replaced-note`, frame: 'panel' },
     ]);
+    // The notification of the replace would cover the card in the picture of this state.
+    await vscode.commands.executeCommand('notifications.clearAll');
+    await ui([{ sleep: 300 }, { screenshot: 'panel-replaced' }]);
     // The third result (seed 502, which the emulator made 80 levels redder) now stands in the original's place.
     const replaced = await decodeFile(workspaceFile('grid/banner.webp'));
     assert.deepEqual([replaced.width, replaced.height], [400, 120]);
