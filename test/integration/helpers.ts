@@ -61,7 +61,11 @@ export async function until(what: string, check: () => boolean | Promise<boolean
 }
 
 export function resultsPanelTabs(): vscode.Tab[] {
-  return vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('ideogramUpscale.results'));
+  return vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter(isResultsPanel);
+}
+
+export function isResultsPanel(tab: vscode.Tab): boolean {
+  return tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('ideogramUpscale.results');
 }
 
 /** Playwright selectors for the panel's parts (see media/panel.ts). */

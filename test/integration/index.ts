@@ -4,6 +4,7 @@ import { format } from 'node:util';
 import Mocha from 'mocha';
 import * as vscode from 'vscode';
 import { env } from '../support/handshake';
+import { isResultsPanel } from './helpers';
 
 /**
  * Entry point that VS Code calls inside the extension host (`extensionTestsPath`), under
@@ -53,6 +54,10 @@ export async function run(): Promise<void> {
   const reload = phase === 1 && reloadFiles.length > 0 && env.canScreenshot;
   writeFileSync(join(env.outDir, `integration-result-${phase}.json`), JSON.stringify({ ...counts, vscodeVersion: vscode.version, reload }));
   if (reload) {
+    // In the VS Code that code-server serves, all webview pages share one service worker. Two
+    // restored side by side race for it, and in CI the panel once came back blank beside an image
+    // preview, its script never loaded. Only the panel, whose restoring is under test, stays open.
+    await vscode.window.tabGroups.close(vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => !isResultsPanel(t)));
     // Reloading as a user does (Developer: Reload Window) stores the workbench's state first and
     // waits for it; a reload of the page from outside does not wait, and the restored editors
     // were sometimes missing. The reload ends this extension host: VS Code calls `run` again.
