@@ -22,6 +22,10 @@ export class ResultsPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   /** The state of each job as the page last heard it; later phase changes go as small messages. */
   private readonly sent = new Map<string, JobRecord['state']>();
+  /** Whether the page has spoken since it was last loaded, and how often it was loaded. */
+  private pageStarted = false;
+  private pageLoads = 0;
+  private startWatch: ReturnType<typeof setTimeout> | undefined;
 
   static createOrShow(extensionUri: vscode.Uri, storageDir: string, runner: JobRunner, handlers: PanelHandlers): ResultsPanel {
     if (ResultsPanel.current) {
@@ -42,27 +46,50 @@ export class ResultsPanel implements vscode.Disposable {
 
   private constructor(
     private readonly panel: vscode.WebviewPanel,
-    extensionUri: vscode.Uri,
+    private readonly extensionUri: vscode.Uri,
     private readonly storageDir: string,
     private readonly runner: JobRunner,
     private readonly handlers: PanelHandlers,
   ) {
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'panel-icon.svg');
-    panel.webview.html = html(panel.webview, extensionUri);
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
+      panel.onDidChangeViewState(() => this.watchStart()),
       panel.webview.onDidReceiveMessage((raw) => this.receive(parseFromPanel(raw))),
       runner.onDidChange((job) => void this.tell(job)),
     );
+    this.loadPage();
   }
 
   dispose(): void {
     if (ResultsPanel.current === this) ResultsPanel.current = undefined;
+    clearTimeout(this.startWatch);
     vscode.Disposable.from(...this.disposables).dispose();
     this.panel.dispose();
   }
 
+  private loadPage(): void {
+    this.pageStarted = false;
+    this.pageLoads++;
+    this.panel.webview.html = html(this.panel.webview, this.extensionUri);
+    this.watchStart();
+  }
+
+  /**
+   * Loads the page again (twice at most) when it has not spoken a while after it was shown. In a
+   * VS Code served to a browser (code-server), all webview pages share one service worker, and a
+   * page restored beside another webview can miss its script and stay blank.
+   */
+  private watchStart(): void {
+    if (this.startWatch || this.pageStarted || !this.panel.visible || this.pageLoads > 2) return;
+    this.startWatch = setTimeout(() => {
+      this.startWatch = undefined;
+      if (!this.pageStarted && this.panel.visible) this.loadPage();
+    }, pageStartMs);
+  }
+
   private async receive(message: FromPanel | undefined): Promise<void> {
+    this.pageStarted = true;
     if (!message) return;
     if (message.type === 'ready') {
       await this.runner.loadHistory();
@@ -133,6 +160,9 @@ export class ResultsPanel implements vscode.Disposable {
     };
   }
 }
+
+/** The page starts in well under a second; a page still silent after this is taken for blank. */
+const pageStartMs = 8000;
 
 /** The page may load only its own script, style and icons, and the images of the extension's storage. */
 function webviewOptions(extensionUri: vscode.Uri, storageDir: string): vscode.WebviewOptions & vscode.WebviewPanelOptions {

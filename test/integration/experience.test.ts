@@ -1,11 +1,11 @@
 import * as assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { UpscaleSummary } from '../../src/commands/upscale';
 import { Emulator } from '../emulator/server';
 import { env, screenshot, ui } from '../support/handshake';
-import { activate, decodeFile, exists, panel, sha256, startEmulator, testKey, until, upscale, workspaceFile } from './helpers';
+import { activate, decodeFile, exists, extensionId, panel, resultsPanelTabs, sha256, startEmulator, testKey, until, upscale, workspaceFile } from './helpers';
 
 /** Each test works on its own copies of the fixtures, so the order of tests does not matter. */
 async function copyFixture(name: string, folder: string): Promise<vscode.Uri> {
@@ -49,7 +49,8 @@ describe('The upscale experience, driven as a user drives it', function () {
     await until('the service has read the upload', () => emulator.stats.lastImageRequest !== undefined);
     assert.equal(emulator.stats.submits, 1);
     assert.deepEqual(emulator.stats.lastImageRequest, { resemblance: 50, detail: 50, magic_prompt_option: 'AUTO', num_images: 1 });
-    await ui([{ waitFor: `${panel.card('logo.png')}.state-done`, frame: 'panel', timeoutMs: 30_000 }]);
+    // Its cards, or the hint shown when there are none yet.
+    await ui([{ waitFor: 'main#app > *', frame: 'panel', timeoutMs: 30_000 }]);
   });
 
   it('customizes every parameter through the steps, refusing out-of-range values inline and going back', async () => {
@@ -276,6 +277,28 @@ describe('The upscale experience, driven as a user drives it', function () {
         await vscode.workspace.getConfiguration('ideogramUpscale').update('keepOriginalSize', undefined, vscode.ConfigurationTarget.Global);
       }
     });
+  });
+
+  it('loads the panel\'s page again when it stayed blank (its script did not load)', async () => {
+    const extension = vscode.extensions.getExtension<{ diagnostics(): { panelMessages: number } }>(extensionId);
+    assert.ok(extension);
+    const script = join(extension.extensionPath, 'dist', 'panel.js');
+    const messages = () => extension.exports.diagnostics().panelMessages;
+    await vscode.window.tabGroups.close(resultsPanelTabs());
+    const before = messages();
+    await rename(script, `${script}.held`);
+    try {
+      await vscode.commands.executeCommand('ideogramUpscale.showResults');
+      await new Promise((r) => setTimeout(r, 2000));
+      // A page that starts asks for the jobs at once; this one could not.
+      assert.equal(messages(), before, 'without its script the page does not start');
+      await screenshot('panel-blank');
+    } finally {
+      await rename(`${script}.held`, script);
+    }
+    await until('the page started', () => messages() > before, 30_000);
+    // Its cards, or the hint shown when there are none yet.
+    await ui([{ waitFor: 'main#app > *', frame: 'panel' }]);
   });
 
   it('leaves the panel with results for the reload check', async () => {
