@@ -3,6 +3,7 @@ import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { UpscaleSummary } from '../../src/commands/upscale';
+import type { IdeogramUpscaleApi } from '../../src/extension';
 import { Emulator } from '../emulator/server';
 import { env, screenshot, ui } from '../support/handshake';
 import { activate, decodeFile, exists, extensionId, panel, resultsPanelTabs, sha256, startEmulator, testKey, until, upscale, workspaceFile } from './helpers';
@@ -49,8 +50,7 @@ describe('The upscale experience, driven as a user drives it', function () {
     await until('the service has read the upload', () => emulator.stats.lastImageRequest !== undefined);
     assert.equal(emulator.stats.submits, 1);
     assert.deepEqual(emulator.stats.lastImageRequest, { resemblance: 50, detail: 50, magic_prompt_option: 'AUTO', num_images: 1 });
-    // Its cards, or the hint shown when there are none yet.
-    await ui([{ waitFor: 'main#app > *', frame: 'panel', timeoutMs: 30_000 }]);
+    await ui([{ waitFor: `${panel.card('logo.png')}.state-done`, frame: 'panel', timeoutMs: 30_000 }]);
   });
 
   it('customizes every parameter through the steps, refusing out-of-range values inline and going back', async () => {
@@ -280,7 +280,7 @@ describe('The upscale experience, driven as a user drives it', function () {
   });
 
   it('loads the panel\'s page again when it stayed blank (its script did not load)', async () => {
-    const extension = vscode.extensions.getExtension<{ diagnostics(): { panelMessages: number } }>(extensionId);
+    const extension = vscode.extensions.getExtension<IdeogramUpscaleApi>(extensionId);
     assert.ok(extension);
     const script = join(extension.extensionPath, 'dist', 'panel.js');
     const messages = () => extension.exports.diagnostics().panelMessages;
