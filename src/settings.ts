@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import { UpscaleParams } from './core/api/params';
-import type { ServiceProfile } from './core/api/client';
-import { gatewayProfile, ideogramProfile, ServiceKind } from './core/api/services';
+import { gatewayProfile, ideogramProfile, ServiceKind, ServiceProfile } from './core/api/services';
 
 export type OutputMode = 'ask' | 'nextToOriginal' | 'replace';
 

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { ServiceProfile } from '../core/api/client';
+import { ServiceProfile } from '../core/api/services';
 import { UpscaleParams } from '../core/api/params';
 import { JobRecord, JobRunner } from './upscaleJob';
 

@@ -7,18 +7,9 @@ import { pipeline } from 'node:stream/promises';
 import { sniffFormat, isUpscalable, UpscalableFormat } from '../images/format';
 import { FailureKind, UpscaleError } from './errors';
 import { imageRequestJson, UpscaleParams } from './params';
-import { isLoopback } from './services';
+import { isLoopback, ServiceProfile } from './services';
 import { t } from '../i18n';
 import { Answer, errorMessageOf, parseAnswer, requestIdOf, ResultImage } from './responses';
-
-/** Where and how to reach one upscale service; the key travels in `auth`, never in a log line. */
-export interface ServiceProfile {
-  baseUrl: string;
-  submitPath: string;
-  /** With `{task_id}`; used only when the service answers with a task. */
-  taskQueryPath: string;
-  auth: { header: string; value: string };
-}
 
 export interface SourceFile {
   /** Read in 1 MiB pieces while it is sent, never held whole in memory. */

@@ -1,4 +1,11 @@
-import { ServiceProfile } from './client';
+/** Where and how to reach one upscale service; the key travels in `auth`, never in a log line. */
+export interface ServiceProfile {
+  baseUrl: string;
+  submitPath: string;
+  /** With `{task_id}`; used only when the service answers with a task. */
+  taskQueryPath: string;
+  auth: { header: string; value: string };
+}
 
 /** The API gateway's upscale endpoint: `{baseUrl}/ideogram/upscale` with a Bearer key. */
 export function gatewayProfile(baseUrl: string, taskQueryPath: string, key: string): ServiceProfile {
