@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileToUpload } from '../../src/core/api/client';
+import { fileToUpload } from '../../src/core/api/uploadBody';
 import { gatewayProfile } from '../../src/core/api/services';
 import { benchClient, benchKey, defaultParams, fixturesDir, taskQueryPath } from './shared';
 

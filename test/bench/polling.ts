@@ -1,4 +1,4 @@
-import { fileToUpload } from '../../src/core/api/client';
+import { fileToUpload } from '../../src/core/api/uploadBody';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gatewayProfile } from '../../src/core/api/services';

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { statSync } from 'node:fs';
-import { fileToUpload } from '../../src/core/api/client';
+import { fileToUpload } from '../../src/core/api/uploadBody';
 import { basename } from 'node:path';
 import { gatewayProfile } from '../../src/core/api/services';
 import { imageRequestJson } from '../../src/core/api/params';
