@@ -3,7 +3,8 @@ import { rm } from 'node:fs/promises';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { sniffFormat, isUpscalable, UpscalableFormat } from '../images/format';
-import { FailureKind, UpscaleError } from './errors';
+import { UpscaleError } from './errors';
+import { causeCode, failureForMessage, failureForStatus, parseRetryAfter, plainText, readCapped, redactQuery, transportError } from './httpErrors';
 import { imageRequestJson, UpscaleParams } from './params';
 import { isLoopback, ServiceProfile } from './services';
 import { t } from '../i18n';
@@ -46,9 +47,6 @@ const maxJsonBytes = 1 << 20;
 const maxRedirects = 5;
 /** A 2x upscale of the largest accepted input stays far below this. */
 export const maxResultBytes = 200 * 1024 * 1024;
-
-/** Connection errors raised before any byte of the request left: safe to send again. */
-const notSentCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 
 interface Reply {
   status: number;
@@ -168,7 +166,7 @@ export class UpscaleClient {
     } catch (err) {
       await rm(path, { force: true });
       if (err instanceof UpscaleError) throw err;
-      throw this.transportError(err, user, 'GET', false);
+      throw transportError(err, user, 'GET', false, this.options.requestTimeoutMs);
     }
     const format = head ? sniffFormat(head) : undefined;
     if (!isUpscalable(format)) {
@@ -274,7 +272,7 @@ export class UpscaleClient {
       try {
         return { status: response.status, ok: response.ok, headers: response.headers, text: await readCapped(response, maxJsonBytes) };
       } catch (err) {
-        throw this.transportError(err, user, method, body !== undefined);
+        throw transportError(err, user, method, body !== undefined, this.options.requestTimeoutMs);
       }
     } finally {
       deadline.end();
@@ -292,28 +290,8 @@ export class UpscaleClient {
       return response;
     } catch (err) {
       this.options.log?.(`${method} ${logPath} failed after ${Date.now() - started} ms: ${causeCode(err) ?? (err as Error).name}`);
-      throw this.transportError(err, userSignal, method, init.body !== undefined);
+      throw transportError(err, userSignal, method, init.body !== undefined, this.options.requestTimeoutMs);
     }
-  }
-
-  private transportError(err: unknown, userSignal: AbortSignal | undefined, method: string, hadBody: boolean): UpscaleError {
-    if (userSignal?.aborted) {
-      return new UpscaleError('cancelled', t('Cancelled.'), { mayHaveBeenCharged: hadBody });
-    }
-    const code = causeCode(err);
-    const name = (err as Error)?.name;
-    if (name === 'TimeoutError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
-      return new UpscaleError('timeout', t('The service did not answer within {0} s.', Math.round(this.options.requestTimeoutMs / 1000)), { mayHaveBeenCharged: hadBody });
-    }
-    if (hadBody && causeMessage(err) === 'unexpected redirect') {
-      return new UpscaleError('unexpected', t('The service answered the upload with a redirect, so nothing was upscaled; the address may need https:// or another path.'), { mayHaveBeenCharged: false });
-    }
-    const notSent = code !== undefined && notSentCodes.has(code);
-    const what = code ?? (err as Error)?.message ?? 'network error';
-    if (hadBody && !notSent && method === 'POST') {
-      return new UpscaleError('network', t('The connection to the service broke while sending the image ({0}); it may have arrived, so it was not sent again.', what), { mayHaveBeenCharged: true });
-    }
-    return new UpscaleError('network', t('Could not reach the service ({0}).', what), { mayHaveBeenCharged: false });
   }
 
   private readAnswer(response: Reply, url: string, isSubmit: boolean): Extract<Answer, { kind: 'images' | 'task' }> {
@@ -373,94 +351,11 @@ function withImages(answer: Extract<Answer, { kind: 'images' }>, taskId?: string
   return { images: answer.images, requestId: answer.requestId, taskId };
 }
 
-const balanceWords = /insufficient|balance|quota|余额|额度|credit/i;
-
-function failureForMessage(message: string, requestId: string | undefined, charged: boolean): UpscaleError {
-  const kind: FailureKind = balanceWords.test(message) ? 'balance' : /unauthori[sz]ed|invalid (api )?key|令牌|token/i.test(message) ? 'auth' : 'badRequest';
-  return new UpscaleError(kind, t('The service refused the request: {0}.', message), { requestId, serviceMessage: message, mayHaveBeenCharged: charged && kind === 'badRequest' });
-}
-
-function failureForStatus(status: number, message: string | undefined, requestId: string | undefined, retryAfterMs: number | undefined, isSubmit: boolean): UpscaleError {
-  const said = message ? `: ${message}` : '';
-  const details = { status, requestId, serviceMessage: message, retryAfterMs };
-  if (message && balanceWords.test(message)) {
-    return new UpscaleError('balance', t('The account has no balance left (HTTP {0}{1}).', status, said), details);
-  }
-  switch (status) {
-    case 401:
-    case 403:
-      return new UpscaleError('auth', t('The service did not accept the API key (HTTP {0}{1}).', status, said), details);
-    case 402:
-      return new UpscaleError('balance', t('The account has no balance left (HTTP 402{0}).', said), details);
-    case 400:
-      return new UpscaleError('badRequest', t('The service refused the request (HTTP 400{0}).', said), details);
-    case 404:
-      return new UpscaleError('unexpected', t('The service has no such path (HTTP 404{0}).', said), details);
-    case 413:
-      return new UpscaleError('tooLarge', t('The image is too large for the service (HTTP 413{0}).', said), details);
-    case 422:
-      return new UpscaleError('safety', t('The service refused the image on safety grounds (HTTP 422{0}).', said), details);
-    case 429:
-      return new UpscaleError('rateLimited', t('The service is limiting requests (HTTP 429{0}).', said), details);
-    default:
-      if (status >= 500) {
-        return new UpscaleError('server', t('The service failed (HTTP {0}{1}).', status, said), { ...details, mayHaveBeenCharged: isSubmit });
-      }
-      return new UpscaleError('unexpected', t('The service answered HTTP {0}{1}.', status, said), details);
-  }
-}
-
-async function readCapped(response: Response, cap: number): Promise<string> {
-  if (!response.body) {
-    return '';
-  }
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-    total += chunk.length;
-    if (total > cap) {
-      await response.body.cancel().catch(() => undefined);
-      break;
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-/** The start of a non-JSON body as readable text (an HTML error page loses its tags). */
-function plainText(text: string): string {
-  const plain = text.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
-  return plain.length > 120 ? plain.slice(0, 119) + '…' : plain;
-}
-
 export function joinUrl(base: string, path: string): string {
   return base.replace(/\/+$/, '') + '/' + path.replace(/^\/+/, '');
-}
-
-/** Seconds or an HTTP date, as RFC 9110 allows. */
-export function parseRetryAfter(value: string | null): number | undefined {
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
 function backoff(attempt: number): number {
   return Math.min(1000 * 2 ** (attempt - 1), 30_000);
 }
 
-function causeCode(err: unknown): string | undefined {
-  const cause = (err as { cause?: { code?: string } })?.cause;
-  return cause?.code ?? (err as { code?: string })?.code;
-}
-
-/** fetch names a refused redirect only in the message of its cause. */
-function causeMessage(err: unknown): string | undefined {
-  return (err as { cause?: { message?: string } })?.cause?.message;
-}
-
-/** Result links carry signatures in their query: keep those out of the log. */
-function redactQuery(url: URL): string {
-  return `${url.host}${url.pathname}${url.search ? '?…' : ''}`;
-}
