@@ -1,25 +1,19 @@
-import { createWriteStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { sniffFormat, isUpscalable, UpscalableFormat } from '../images/format';
+import { Downloaded, downloadResult } from './download';
 import { UpscaleError } from './errors';
-import { causeCode, failureForMessage, failureForStatus, parseRetryAfter, plainText, readCapped, redactQuery, transportError } from './httpErrors';
+import { failureForMessage, failureForStatus, parseRetryAfter, plainText, readCapped, transportError } from './httpErrors';
 import { imageRequestJson, UpscaleParams } from './params';
-import { isLoopback, ServiceProfile } from './services';
-import { t } from '../i18n';
 import { Answer, errorMessageOf, parseAnswer, requestIdOf, ResultImage } from './responses';
+import { ServiceProfile } from './services';
+import { Connection, Deadline, request } from './transport';
 import { multipart, Multipart, SourceFile } from './uploadBody';
+import { t } from '../i18n';
 
-export interface ClientOptions {
-  fetch: typeof fetch;
-  requestTimeoutMs: number;
+export interface ClientOptions extends Connection {
   taskTimeoutMs: number;
   /** Task polling: first wait, growth factor and longest wait between queries. */
   poll?: { firstMs: number; factor: number; maxMs: number };
   /** Automatic resubmission, only where the upload cannot have been charged (429, 503 with Retry-After, refused connection). */
   retry?: { attempts: number; maxDelayMs: number };
-  log?: (line: string) => void;
 }
 
 export type Phase = 'uploading' | 'waiting' | 'downloading';
@@ -35,53 +29,15 @@ export interface UpscaleOutcome {
   taskId?: string;
 }
 
-export interface Downloaded {
-  path: string;
-  format: UpscalableFormat;
-  bytes: number;
-}
-
 const defaultPoll = { firstMs: 1000, factor: 1.5, maxMs: 8000 };
 const defaultRetry = { attempts: 3, maxDelayMs: 30_000 };
 const maxJsonBytes = 1 << 20;
-const maxRedirects = 5;
-/** A 2x upscale of the largest accepted input stays far below this. */
-export const maxResultBytes = 200 * 1024 * 1024;
 
 interface Reply {
   status: number;
   ok: boolean;
   headers: Headers;
   text: string;
-}
-
-/**
- * The request timeout joined with the user's cancel. Built on a timer the deadline itself holds,
- * not on AbortSignal.timeout + AbortSignal.any, whose signals Node may collect while a request
- * still waits on them (then the request never times out).
- */
-class Deadline {
-  private readonly controller = new AbortController();
-  private readonly timer: NodeJS.Timeout;
-  private readonly onUserAbort = () => this.controller.abort(this.user?.reason);
-
-  constructor(
-    ms: number,
-    private readonly user?: AbortSignal,
-  ) {
-    this.timer = setTimeout(() => this.controller.abort(new DOMException(`no answer within ${ms} ms`, 'TimeoutError')), ms);
-    if (user?.aborted) this.onUserAbort();
-    user?.addEventListener('abort', this.onUserAbort, { once: true });
-  }
-
-  get signal(): AbortSignal {
-    return this.controller.signal;
-  }
-
-  end(): void {
-    clearTimeout(this.timer);
-    this.user?.removeEventListener('abort', this.onUserAbort);
-  }
 }
 
 export class UpscaleClient {
@@ -126,87 +82,8 @@ export class UpscaleClient {
   }
 
   /** Streams one result to `path`, refusing anything that is not a PNG, JPEG or WebP. */
-  async download(url: string, path: string, signal?: AbortSignal): Promise<Downloaded> {
-    const deadline = new Deadline(this.options.requestTimeoutMs, signal);
-    try {
-      return await this.downloadWithin(url, path, signal, deadline.signal);
-    } finally {
-      deadline.end();
-    }
-  }
-
-  private async downloadWithin(url: string, path: string, user: AbortSignal | undefined, signal: AbortSignal): Promise<Downloaded> {
-    const response = await this.followRedirects(url, user, signal);
-    const length = Number(response.headers.get('content-length') ?? NaN);
-    if (length > maxResultBytes) {
-      await response.body?.cancel();
-      throw new UpscaleError('download', t('The result is {0} MB, more than any upscale can be; it was not saved.', Math.round(length / 1024 / 1024)));
-    }
-    let head: Uint8Array | undefined;
-    let bytes = 0;
-    const guard = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        bytes += chunk.length;
-        if (!head) {
-          head = chunk.subarray(0, 16);
-          if (!isUpscalable(sniffFormat(head))) {
-            done(new UpscaleError('download', t('The service returned a result that is not a PNG, JPEG or WebP image.')));
-            return;
-          }
-        }
-        if (bytes > maxResultBytes) {
-          done(new UpscaleError('download', t('The result is larger than {0} MB; it was not saved.', maxResultBytes / 1024 / 1024)));
-          return;
-        }
-        done(null, chunk);
-      },
-    });
-    try {
-      await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), guard, createWriteStream(path));
-    } catch (err) {
-      await rm(path, { force: true });
-      if (err instanceof UpscaleError) throw err;
-      throw transportError(err, user, 'GET', false, this.options.requestTimeoutMs);
-    }
-    const format = head ? sniffFormat(head) : undefined;
-    if (!isUpscalable(format)) {
-      await rm(path, { force: true });
-      throw new UpscaleError('download', t('The service returned an empty result.'));
-    }
-    return { path, format, bytes };
-  }
-
-  /**
-   * Result links are fetched without the key, over https only (plain http only to this machine),
-   * following at most a few redirects, each checked the same way.
-   */
-  private async followRedirects(url: string, user: AbortSignal | undefined, signal: AbortSignal): Promise<Response> {
-    let target = url;
-    for (let hop = 0; hop <= maxRedirects; hop++) {
-      let parsed: URL;
-      try {
-        parsed = new URL(target);
-      } catch {
-        throw new UpscaleError('download', t('The service returned a result link that is not a URL: "{0}".', target.slice(0, 80)));
-      }
-      if (!(parsed.protocol === 'https:' || (parsed.protocol === 'http:' && isLoopback(parsed.hostname)))) {
-        throw new UpscaleError('download', t('The result link {0}//{1} is not https; it was not downloaded.', parsed.protocol, parsed.host));
-      }
-      const response = await this.request(parsed.href, { method: 'GET', redirect: 'manual', signal }, user, 'GET', redactQuery(parsed));
-      const location = response.headers.get('location');
-      if (response.status >= 300 && response.status < 400 && location) {
-        await response.body?.cancel();
-        target = new URL(location, parsed).href;
-        continue;
-      }
-      if (!response.ok || !response.body) {
-        await response.body?.cancel();
-        const gone = response.status === 403 || response.status === 404 || response.status === 410;
-        throw new UpscaleError('download', gone ? t('The result link no longer works (HTTP {0}); such links expire, so run the upscale again.', response.status) : t('Downloading the result failed with HTTP {0}.', response.status), { status: response.status, mayHaveBeenCharged: true });
-      }
-      return response;
-    }
-    throw new UpscaleError('download', t('The result link redirected more than {0} times; it was not downloaded.', maxRedirects), { mayHaveBeenCharged: true });
+  download(url: string, path: string, signal?: AbortSignal): Promise<Downloaded> {
+    return downloadResult(this.options, url, path, signal);
   }
 
   private async awaitTask(profile: ServiceProfile, first: Extract<Answer, { kind: 'task' }>, signal?: AbortSignal): Promise<UpscaleOutcome> {
@@ -268,7 +145,7 @@ export class UpscaleClient {
         redirect: body ? 'error' : 'follow',
         signal: deadline.signal,
       };
-      const response = await this.request(url, init, user, method, new URL(url).pathname);
+      const response = await request(this.options, url, init, user, method, new URL(url).pathname);
       try {
         return { status: response.status, ok: response.ok, headers: response.headers, text: await readCapped(response, maxJsonBytes) };
       } catch (err) {
@@ -278,19 +155,6 @@ export class UpscaleClient {
       deadline.end();
       // A service that answers before reading the whole upload leaves the file open otherwise.
       await upload?.close();
-    }
-  }
-
-  private async request(url: string, init: RequestInit, userSignal: AbortSignal | undefined, method: string, logPath: string): Promise<Response> {
-    const started = Date.now();
-    try {
-      const response = await this.options.fetch(url, init);
-      const requestId = response.headers.get('x-request-id') ?? response.headers.get('request-id') ?? undefined;
-      this.options.log?.(`${method} ${logPath} ${response.status}${requestId ? ` request-id=${requestId}` : ''} ${Date.now() - started} ms`);
-      return response;
-    } catch (err) {
-      this.options.log?.(`${method} ${logPath} failed after ${Date.now() - started} ms: ${causeCode(err) ?? (err as Error).name}`);
-      throw transportError(err, userSignal, method, init.body !== undefined, this.options.requestTimeoutMs);
     }
   }
 

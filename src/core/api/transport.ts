@@ -1,0 +1,50 @@
+import { causeCode, transportError } from './httpErrors';
+
+/** The part of ClientOptions that result downloads need as well. */
+export interface Connection {
+  fetch: typeof fetch;
+  requestTimeoutMs: number;
+  log?: (line: string) => void;
+}
+
+/**
+ * The request timeout joined with the user's cancel. Built on a timer the deadline itself holds,
+ * not on AbortSignal.timeout + AbortSignal.any, whose signals Node may collect while a request
+ * still waits on them (then the request never times out).
+ */
+export class Deadline {
+  private readonly controller = new AbortController();
+  private readonly timer: NodeJS.Timeout;
+  private readonly onUserAbort = () => this.controller.abort(this.user?.reason);
+
+  constructor(
+    ms: number,
+    private readonly user?: AbortSignal,
+  ) {
+    this.timer = setTimeout(() => this.controller.abort(new DOMException(`no answer within ${ms} ms`, 'TimeoutError')), ms);
+    if (user?.aborted) this.onUserAbort();
+    user?.addEventListener('abort', this.onUserAbort, { once: true });
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  end(): void {
+    clearTimeout(this.timer);
+    this.user?.removeEventListener('abort', this.onUserAbort);
+  }
+}
+
+export async function request(connection: Connection, url: string, init: RequestInit, userSignal: AbortSignal | undefined, method: string, logPath: string): Promise<Response> {
+  const started = Date.now();
+  try {
+    const response = await connection.fetch(url, init);
+    const requestId = response.headers.get('x-request-id') ?? response.headers.get('request-id') ?? undefined;
+    connection.log?.(`${method} ${logPath} ${response.status}${requestId ? ` request-id=${requestId}` : ''} ${Date.now() - started} ms`);
+    return response;
+  } catch (err) {
+    connection.log?.(`${method} ${logPath} failed after ${Date.now() - started} ms: ${causeCode(err) ?? (err as Error).name}`);
+    throw transportError(err, userSignal, method, init.body !== undefined, connection.requestTimeoutMs);
+  }
+}
