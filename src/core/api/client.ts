@@ -16,14 +16,14 @@ export interface ClientOptions extends Connection {
   retry?: { attempts: number; maxDelayMs: number };
 }
 
-export type Phase = 'uploading' | 'waiting' | 'downloading';
+type Phase = 'uploading' | 'waiting' | 'downloading';
 
-export interface CallOptions {
+interface CallOptions {
   signal?: AbortSignal;
   onPhase?: (phase: Phase) => void;
 }
 
-export interface UpscaleOutcome {
+interface UpscaleOutcome {
   images: ResultImage[];
   requestId?: string;
   taskId?: string;
@@ -215,7 +215,7 @@ function withImages(answer: Extract<Answer, { kind: 'images' }>, taskId?: string
   return { images: answer.images, requestId: answer.requestId, taskId };
 }
 
-export function joinUrl(base: string, path: string): string {
+function joinUrl(base: string, path: string): string {
   return base.replace(/\/+$/, '') + '/' + path.replace(/^\/+/, '');
 }
 

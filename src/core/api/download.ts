@@ -17,7 +17,7 @@ export interface Downloaded {
 
 const maxRedirects = 5;
 /** A 2x upscale of the largest accepted input stays far below this. */
-export const maxResultBytes = 200 * 1024 * 1024;
+const maxResultBytes = 200 * 1024 * 1024;
 
 export async function downloadResult(connection: Connection, url: string, path: string, signal?: AbortSignal): Promise<Downloaded> {
   const deadline = new Deadline(connection.requestTimeoutMs, signal);
