@@ -127,21 +127,6 @@ export function pngChunkTypes(bytes: Uint8Array): string[] {
   return pngChunks(bytes).map((c) => c.type);
 }
 
-/** A complete PNG chunk (length, type, data, CRC). */
-export function pngChunk(type: string, data: Uint8Array): Uint8Array {
-  if (!/^[A-Za-z]{4}$/.test(type)) {
-    throw new Error(`bad PNG chunk type ${type}`);
-  }
-  const out = new Uint8Array(12 + data.length);
-  writeU32be(out, 0, data.length);
-  for (let i = 0; i < 4; i++) {
-    out[4 + i] = type.charCodeAt(i);
-  }
-  out.set(data, 8);
-  writeU32be(out, 8 + data.length, crc32(out, 4, 8 + data.length));
-  return out;
-}
-
 /** The raw chunks (length, type, data, CRC) of iCCP, sRGB, gAMA and cHRM, in file order. */
 export function readPngColorChunks(bytes: Uint8Array): Uint8Array[] {
   return pngChunks(bytes)
