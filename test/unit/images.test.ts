@@ -6,22 +6,12 @@ import { alphaIsFlat, hasMeaningfulAlpha, rebuildAlpha, resizePixels } from '../
 import { compareAspect } from '../../src/core/images/aspect';
 import { Codecs, loadCodecs, Pixels } from '../../src/core/images/codecs';
 import { convertImage } from '../../src/core/images/convert';
+import { minimalExif, readExifOrientation, readExifTags, readJpegExif } from '../../src/core/images/exif';
 import { readSize, sniffFormat } from '../../src/core/images/format';
-import {
-  crc32,
-  keepMetadata,
-  minimalExif,
-  pngChunkTypes,
-  readExifOrientation,
-  readExifTags,
-  readJpegExif,
-  readJpegIcc,
-  readPngColorChunks,
-  readWebpIcc,
-  writeJpegWithSegments,
-  writePngWithChunks,
-  writeWebpWithIcc,
-} from '../../src/core/images/metadata';
+import { readJpegIcc, writeJpegWithSegments } from '../../src/core/images/jpeg';
+import { keepMetadata } from '../../src/core/images/metadata';
+import { crc32, pngChunkTypes, readPngColorChunks, writePngWithChunks } from '../../src/core/images/png';
+import { readWebpIcc, writeWebpWithIcc } from '../../src/core/images/webp';
 
 import { fakeIcc, rawPngChunk, pngWith, iccpChunk, jpegSegment, iccSegments, jpegWith, GPS_LATITUDE, exifSegment, webpWithIcc, webpChunkNames, includesBytes, alphaOf, bilinearAlpha, difference, flattenOnBlack, meanAlpha } from '../support/imageFixtures';
 

@@ -1,8 +1,10 @@
 import { alphaIsFlat, hasMeaningfulAlpha, rebuildAlpha } from './alpha';
 import { AspectComparison, compareAspect } from './aspect';
 import { loadCodecs } from './codecs';
+import { readExifOrientation } from './exif';
 import { readSize, Size, sniffFormat, UpscalableFormat } from './format';
-import { keepMetadata, MetadataMode, readExifOrientation, readJpegIcc, writeJpegWithSegments } from './metadata';
+import { readJpegIcc, writeJpegWithSegments } from './jpeg';
+import { keepMetadata, MetadataMode } from './metadata';
 
 /**
  * What makes a result safe to stand where its original stood: the transparency it lost given

@@ -1,0 +1,170 @@
+import { ascii, concat, u16le, u24le, u32le, writeU24le, writeU32le } from './bytes';
+
+const VP8X_ICC = 0x20;
+const VP8X_ALPHA = 0x10;
+const VP8X_EXIF = 0x08;
+const VP8X_XMP = 0x04;
+
+interface RiffChunk {
+  fourcc: string;
+  /** Offset of the FourCC. */
+  start: number;
+  /** Offset of the payload. */
+  data: number;
+  size: number;
+  /** Offset just past the payload and its padding byte. */
+  end: number;
+}
+
+function webpChunks(b: Uint8Array): RiffChunk[] {
+  if (b.length < 20 || ascii(b, 0, 4) !== 'RIFF' || ascii(b, 8, 4) !== 'WEBP') {
+    throw new Error('not a WebP');
+  }
+  const limit = 8 + u32le(b, 4);
+  if (limit > b.length || limit < 12) {
+    throw new Error('truncated WebP');
+  }
+  const chunks: RiffChunk[] = [];
+  let i = 12;
+  while (i < limit) {
+    if (i + 8 > limit) {
+      throw new Error('truncated WebP chunk');
+    }
+    const size = u32le(b, i + 4);
+    const end = i + 8 + size + (size & 1);
+    if (end > limit) {
+      throw new Error('truncated WebP chunk');
+    }
+    chunks.push({ fourcc: ascii(b, i, 4), start: i, data: i + 8, size, end });
+    i = end;
+  }
+  if (chunks.length === 0) {
+    throw new Error('empty WebP');
+  }
+  return chunks;
+}
+
+function webpPayload(b: Uint8Array, fourcc: string): Uint8Array | undefined {
+  const c = webpChunks(b).find((x) => x.fourcc === fourcc);
+  return c && b.slice(c.data, c.data + c.size);
+}
+
+/** The ICC profile held in a WebP's ICCP chunk. */
+export function readWebpIcc(bytes: Uint8Array): Uint8Array | undefined {
+  return webpPayload(bytes, 'ICCP');
+}
+
+/**
+ * The WebP as an extended (VP8X) file with `icc` in its ICCP chunk, replacing any profile it had.
+ * The alpha flag is set when the image has an ALPH chunk or a lossless bitstream with alpha.
+ */
+export function writeWebpWithIcc(bytes: Uint8Array, icc: Uint8Array): Uint8Array {
+  return writeWebpWithChunks(bytes, { ICCP: icc });
+}
+
+type WebpMeta = Partial<Record<'ICCP' | 'EXIF' | 'XMP ', Uint8Array>>;
+
+function writeWebpWithChunks(bytes: Uint8Array, meta: WebpMeta): Uint8Array {
+  const chunks = webpChunks(bytes);
+  const first = chunks[0];
+  let flags: number;
+  let canvas: { width: number; height: number };
+  if (first.fourcc === 'VP8X') {
+    if (first.size < 10) {
+      throw new Error('short VP8X chunk');
+    }
+    flags = bytes[first.data];
+    canvas = { width: u24le(bytes, first.data + 4) + 1, height: u24le(bytes, first.data + 7) + 1 };
+  } else if (first.fourcc === 'VP8 ' || first.fourcc === 'VP8L') {
+    flags = 0;
+    canvas = bitstreamSize(bytes, first);
+  } else {
+    throw new Error('unknown WebP layout');
+  }
+  const hasAlpha = chunks.some((c) => c.fourcc === 'ALPH' || (c.fourcc === 'VP8L' && c.size >= 5 && (u32le(bytes, c.data + 1) >>> 28) & 1));
+  if (hasAlpha) {
+    flags |= VP8X_ALPHA;
+  }
+  const raw = (c: RiffChunk) => bytes.subarray(c.start, c.end);
+  const find = (fourcc: keyof WebpMeta): Uint8Array | undefined => {
+    if (meta[fourcc]) {
+      return riffChunk(fourcc, meta[fourcc]);
+    }
+    const c = chunks.find((x) => x.fourcc === fourcc);
+    return c && raw(c);
+  };
+  const icc = find('ICCP');
+  const exif = find('EXIF');
+  const xmp = find('XMP ');
+  flags = (flags & ~(VP8X_ICC | VP8X_EXIF | VP8X_XMP)) | (icc ? VP8X_ICC : 0) | (exif ? VP8X_EXIF : 0) | (xmp ? VP8X_XMP : 0);
+  const vp8x = new Uint8Array(10);
+  vp8x[0] = flags;
+  writeU24le(vp8x, 4, canvas.width - 1);
+  writeU24le(vp8x, 7, canvas.height - 1);
+  const parts: Uint8Array[] = [riffChunk('VP8X', vp8x)];
+  if (icc) {
+    parts.push(icc);
+  }
+  for (const c of chunks) {
+    // VP8X is rebuilt; the metadata chunks go to their places (ICCP first, EXIF and XMP last).
+    if (c.fourcc !== 'VP8X' && c.fourcc !== 'ICCP' && c.fourcc !== 'EXIF' && c.fourcc !== 'XMP ') {
+      parts.push(raw(c));
+    }
+  }
+  if (exif) {
+    parts.push(exif);
+  }
+  if (xmp) {
+    parts.push(xmp);
+  }
+  const body = concat(parts);
+  const out = new Uint8Array(12 + body.length);
+  out.set([0x52, 0x49, 0x46, 0x46], 0); // RIFF
+  writeU32le(out, 4, 4 + body.length);
+  out.set([0x57, 0x45, 0x42, 0x50], 8); // WEBP
+  out.set(body, 12);
+  return out;
+}
+
+function bitstreamSize(b: Uint8Array, c: RiffChunk): { width: number; height: number } {
+  if (c.fourcc === 'VP8 ') {
+    // frame tag (3 bytes), start code 9d 01 2a, then 14-bit width and height
+    if (c.size < 10 || b[c.data + 3] !== 0x9d || b[c.data + 4] !== 0x01 || b[c.data + 5] !== 0x2a) {
+      throw new Error('bad VP8 bitstream');
+    }
+    return { width: u16le(b, c.data + 6) & 0x3fff, height: u16le(b, c.data + 8) & 0x3fff };
+  }
+  if (c.size < 5 || b[c.data] !== 0x2f) {
+    throw new Error('bad VP8L bitstream');
+  }
+  const bits = u32le(b, c.data + 1);
+  return { width: (bits & 0x3fff) + 1, height: ((bits >>> 14) & 0x3fff) + 1 };
+}
+
+function riffChunk(fourcc: string, payload: Uint8Array): Uint8Array {
+  const out = new Uint8Array(8 + payload.length + (payload.length & 1));
+  for (let i = 0; i < 4; i++) {
+    out[i] = fourcc.charCodeAt(i);
+  }
+  writeU32le(out, 4, payload.length);
+  out.set(payload, 8);
+  return out;
+}
+
+export function keepWebp(source: Uint8Array, result: Uint8Array, all: boolean): Uint8Array | undefined {
+  const meta: WebpMeta = {};
+  const icc = webpPayload(source, 'ICCP');
+  if (icc) {
+    meta.ICCP = icc;
+  }
+  if (all) {
+    const present = new Set(webpChunks(result).map((c) => c.fourcc));
+    for (const fourcc of ['EXIF', 'XMP '] as const) {
+      const payload = present.has(fourcc) ? undefined : webpPayload(source, fourcc);
+      if (payload) {
+        meta[fourcc] = payload;
+      }
+    }
+  }
+  return Object.keys(meta).length > 0 ? writeWebpWithChunks(result, meta) : undefined;
+}
