@@ -74,29 +74,30 @@ function readIfd0(tiff: Uint8Array): Ifd0 | undefined {
   return { tiff, little, entries };
 }
 
-/** The tags of IFD0 in an Exif segment or a JPEG's Exif, in order; undefined when there is none. */
-export function readExifTags(bytes: Uint8Array): number[] | undefined {
+/** IFD0 of an APP1 Exif segment or of a JPEG's Exif; undefined when either is malformed. */
+function ifd0Of(bytes: Uint8Array): Ifd0 | undefined {
   try {
     const tiff = exifTiff(bytes);
-    return tiff && readIfd0(tiff)?.entries.map((e) => e.tag);
+    return tiff && readIfd0(tiff);
   } catch {
     return undefined;
   }
 }
 
+/** The tags of IFD0 in an Exif segment or a JPEG's Exif, in order; undefined when there is none. */
+export function readExifTags(bytes: Uint8Array): number[] | undefined {
+  return ifd0Of(bytes)?.entries.map((e) => e.tag);
+}
+
 /** The EXIF orientation (1-8) of a JPEG, or of an APP1 Exif segment. */
 export function readExifOrientation(bytes: Uint8Array): number | undefined {
-  try {
-    const tiff = exifTiff(bytes);
-    const ifd = tiff && readIfd0(tiff);
-    const e = ifd?.entries.find((x) => x.tag === EXIF_ORIENTATION);
-    if (!ifd || !e || e.type !== TIFF_SHORT || e.count !== 1) {
-      return undefined;
-    }
-    return u16(ifd.tiff, e.at + 8, ifd.little);
-  } catch {
+  const ifd = ifd0Of(bytes);
+  const e = ifd?.entries.find((x) => x.tag === EXIF_ORIENTATION);
+  if (!ifd || !e || e.type !== TIFF_SHORT || e.count !== 1) {
     return undefined;
   }
+  // readIfd0 only lists entries that lie within the TIFF data, so this read stays in bounds.
+  return u16(ifd.tiff, e.at + 8, ifd.little);
 }
 
 /**
@@ -106,8 +107,7 @@ export function readExifOrientation(bytes: Uint8Array): number | undefined {
  */
 export function minimalExif(exifSegment: Uint8Array): Uint8Array | undefined {
   try {
-    const tiff = exifTiff(exifSegment);
-    const ifd = tiff && readIfd0(tiff);
+    const ifd = ifd0Of(exifSegment);
     if (!ifd) {
       return undefined;
     }
