@@ -74,7 +74,7 @@ function writeWebpWithChunks(bytes: Uint8Array, meta: WebpMeta): Uint8Array {
       throw new Error('short VP8X chunk');
     }
     flags = bytes[first.data];
-    canvas = { width: u24le(bytes, first.data + 4) + 1, height: u24le(bytes, first.data + 7) + 1 };
+    canvas = vp8xCanvas(bytes, first.data);
   } else if (first.fourcc === 'VP8 ' || first.fourcc === 'VP8L') {
     flags = 0;
     canvas = bitstreamSize(bytes, first);
@@ -132,13 +132,29 @@ function bitstreamSize(b: Uint8Array, c: RiffChunk): { width: number; height: nu
     if (c.size < 10 || b[c.data + 3] !== 0x9d || b[c.data + 4] !== 0x01 || b[c.data + 5] !== 0x2a) {
       throw new Error('bad VP8 bitstream');
     }
-    return { width: u16le(b, c.data + 6) & 0x3fff, height: u16le(b, c.data + 8) & 0x3fff };
+    return vp8Size(b, c.data);
   }
   if (c.size < 5 || b[c.data] !== 0x2f) {
     throw new Error('bad VP8L bitstream');
   }
-  const bits = u32le(b, c.data + 1);
+  return vp8lSize(b, c.data);
+}
+
+// The size readers below check neither chunk size nor start code: readSize takes a header as it
+// comes, while bitstreamSize and writeWebpWithChunks check the chunk first. `data` is the offset
+// of the chunk's payload.
+
+export function vp8Size(b: Uint8Array, data: number): { width: number; height: number } {
+  return { width: u16le(b, data + 6) & 0x3fff, height: u16le(b, data + 8) & 0x3fff };
+}
+
+export function vp8lSize(b: Uint8Array, data: number): { width: number; height: number } {
+  const bits = u32le(b, data + 1);
   return { width: (bits & 0x3fff) + 1, height: ((bits >>> 14) & 0x3fff) + 1 };
+}
+
+export function vp8xCanvas(b: Uint8Array, data: number): { width: number; height: number } {
+  return { width: u24le(b, data + 4) + 1, height: u24le(b, data + 7) + 1 };
 }
 
 function riffChunk(fourcc: string, payload: Uint8Array): Uint8Array {
