@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
+import { clientFactory } from './clientFactory';
 import { clearApiKeyCommand, setApiKeyCommand, setupCommand } from './commands/apiKey';
 import { ResultActions } from './commands/resultActions';
 import { upscaleCommand } from './commands/upscale';
 import { setTranslator } from './core/i18n';
-import { clientFactory } from './http';
+import { JobRunner } from './jobs/jobRunner';
+import { JobStore } from './jobs/jobStore';
 import { UndoStack } from './jobs/undoStack';
-import { JobRunner } from './jobs/upscaleJob';
 import { ResultsPanel } from './panel/resultsPanel';
 import { ApiKeyStore } from './secrets';
 import { readSettings } from './settings';
@@ -13,7 +14,9 @@ import { runningJobsStatus } from './ui/statusBar';
 
 /** What the extension offers other extensions (and its benchmark): figures about itself. */
 export interface IdeogramUpscaleApi {
-  diagnostics(): { activateMs: number; panelMessages: number; panelBytes: number };
+  diagnostics(): { activateMs: number };
+  /** Starts counting what is sent to the results panel; the returned figures grow as it goes. */
+  countPanelTraffic(): Readonly<{ panelMessages: number; panelBytes: number }>;
 }
 
 export function activate(context: vscode.ExtensionContext): IdeogramUpscaleApi {
@@ -23,21 +26,23 @@ export function activate(context: vscode.ExtensionContext): IdeogramUpscaleApi {
   // Per workspace, so the panel lists this workspace's earlier results.
   const storageDir = (context.storageUri ?? context.globalStorageUri).fsPath;
   const keys = new ApiKeyStore(context.secrets);
-  const runner = new JobRunner({
+  const jobs = new JobStore(storageDir, log);
+  const runner = new JobRunner(jobs, {
     client: clientFactory(log),
     maxUploadBytes: () => readSettings().maxUploadBytes,
     rebuildTransparency: () => readSettings().rebuildTransparency,
-    storageDir,
     log,
   });
-  const actions = new ResultActions(runner, new UndoStack(context.workspaceState));
-  const showPanel = () => void ResultsPanel.createOrShow(context.extensionUri, storageDir, runner, actions);
+  const actions = new ResultActions(runner, new UndoStack(context.workspaceState), (source, params) => upscale(source, [source], { params }));
+  const showPanel = () => void ResultsPanel.createOrShow(context.extensionUri, storageDir, jobs, actions);
+  const upscale = upscaleCommand({ runner, keys, actions, memento: context.globalState, showPanel });
 
   context.subscriptions.push(
     log,
+    jobs,
     runner,
-    runningJobsStatus(runner),
-    vscode.commands.registerCommand('ideogramUpscale.upscale', upscaleCommand({ runner, keys, actions, memento: context.globalState, showPanel })),
+    runningJobsStatus(jobs),
+    vscode.commands.registerCommand('ideogramUpscale.upscale', upscale),
     vscode.commands.registerCommand('ideogramUpscale.setup', setupCommand(keys)),
     vscode.commands.registerCommand('ideogramUpscale.setApiKey', setApiKeyCommand(keys)),
     vscode.commands.registerCommand('ideogramUpscale.clearApiKey', clearApiKeyCommand(keys)),
@@ -45,12 +50,12 @@ export function activate(context: vscode.ExtensionContext): IdeogramUpscaleApi {
     vscode.commands.registerCommand('ideogramUpscale.showResults', showPanel),
     vscode.window.registerWebviewPanelSerializer(ResultsPanel.viewType, {
       async deserializeWebviewPanel(panel) {
-        ResultsPanel.revive(panel, context.extensionUri, storageDir, runner, actions);
+        ResultsPanel.revive(panel, context.extensionUri, storageDir, jobs, actions);
       },
     }),
   );
   const activateMs = performance.now() - started;
-  return { diagnostics: () => ({ activateMs, ...ResultsPanel.traffic }) };
+  return { diagnostics: () => ({ activateMs }), countPanelTraffic: () => ResultsPanel.countTraffic() };
 }
 
 export function deactivate(): void {}

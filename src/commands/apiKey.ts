@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import { isLoopback, ServiceKind } from '../core/api/services';
 import { ApiKeyStore } from '../secrets';
 import { readSettings } from '../settings';
+import { askApiKey } from '../ui/apiKeyInput';
+import { inputBox } from '../ui/inputBox';
 
 /**
  * "Set API Key" for the chosen service: asks with a masked box; a key given as argument
@@ -12,7 +14,7 @@ export function setApiKeyCommand(keys: ApiKeyStore) {
     const service = readSettings().service;
     if (typeof key === 'string' && key.trim() !== '') {
       await keys.store(service, key);
-    } else if ((await keys.ask(service)) === undefined) {
+    } else if ((await askApiKey(keys, service)) === undefined) {
       return false;
     }
     void vscode.window.showInformationMessage(vscode.l10n.t('The API key is stored in VS Code\'s secret storage.'));
@@ -58,14 +60,13 @@ export function setupCommand(keys: ApiKeyStore) {
     const service = picked.service;
     const total = service === 'gateway' ? 2 : 1;
     if (service === 'gateway') {
-      const baseUrl = await vscode.window.showInputBox({
+      const baseUrl = await inputBox({
         title: vscode.l10n.t('Address of the API gateway'),
         prompt: vscode.l10n.t('Requests go to this address + /ideogram/upscale. https only (plain http only for this machine).'),
         value: settings.baseUrl,
-        ignoreFocusOut: true,
         step: 1,
         totalSteps: total,
-        validateInput: (value) => {
+        validate: (value) => {
           try {
             const url = new URL(value.trim());
             return url.protocol === 'https:' || isLoopback(url.hostname) ? undefined : vscode.l10n.t('Use an https address.');
@@ -73,8 +74,8 @@ export function setupCommand(keys: ApiKeyStore) {
             return vscode.l10n.t('Enter an address such as https://yunwu.ai');
           }
         },
-      } as vscode.InputBoxOptions);
-      if (baseUrl === undefined) return false;
+      });
+      if (typeof baseUrl !== 'string') return false;
       await config.update('baseUrl', baseUrl.trim().replace(/\/+$/, ''), vscode.ConfigurationTarget.Global);
     }
     await config.update('service', service, vscode.ConfigurationTarget.Global);
@@ -86,7 +87,7 @@ export function setupCommand(keys: ApiKeyStore) {
       if (choice === undefined) return false;
       if (choice === keep) return true;
     }
-    const key = await keys.ask(service, { step: total, totalSteps: total });
+    const key = await askApiKey(keys, service, { step: total, totalSteps: total });
     if (key === undefined) return false;
     void vscode.window.showInformationMessage(vscode.l10n.t('Ideogram Upscale is set up. Right-click an image and choose "Upscale with Ideogram…".'));
     return true;

@@ -1,21 +1,33 @@
 import * as vscode from 'vscode';
+import { UpscaleParams } from '../core/api/params';
 import { OutputError, replaceOriginal, saveAs, saveNextToOriginal, undoReplace, UndoRecord } from '../jobs/outputs';
 import { UndoStack } from '../jobs/undoStack';
-import { JobRecord, JobRunner, ResultRecord } from '../jobs/upscaleJob';
+import { JobRunner } from '../jobs/jobRunner';
+import { JobRecord, ResultRecord } from '../jobs/jobStore';
 import { PanelHandlers } from '../panel/resultsPanel';
-import { ResultAction } from '../panel/protocol';
+import { ResultAction } from '../shared/protocol';
 import { readSettings } from '../settings';
-import type { UpscaleOptions } from './upscale';
+
+/** Upscales one file again with the given parameters (the upscale command, without its quick pick). */
+export type Rerun = (source: vscode.Uri, params: UpscaleParams) => Thenable<unknown>;
+
+/** How a refused action is reported: in a notification of its own, or only beside the job (a batch tells once). */
+export type Report = 'notify' | 'quiet';
 
 /**
  * What a user can do with a result, from the panel, a notification or a command. Each action
- * reports its own failure in a notification and returns what it wrote, for callers and tests.
+ * reports its own failure and returns what it wrote, for callers and tests.
  */
 export class ResultActions implements PanelHandlers {
   constructor(
     private readonly runner: JobRunner,
     private readonly undo: UndoStack,
+    private readonly rerun: Rerun,
   ) {}
+
+  private get store() {
+    return this.runner.store;
+  }
 
   onResultAction(action: ResultAction, job: JobRecord, resultId: string): void {
     const result = job.results.find((r) => r.id === resultId);
@@ -27,19 +39,16 @@ export class ResultActions implements PanelHandlers {
   }
 
   onRetry(job: JobRecord): void {
-    const options: UpscaleOptions = { params: { ...job.params } };
-    void vscode.commands.executeCommand('ideogramUpscale.upscale', job.source, [job.source], options);
+    void this.rerun(job.source, { ...job.params });
   }
 
   canUndo(job: JobRecord, resultId: string): boolean {
     return this.undo.records.some((r) => r.jobId === job.id && r.resultId === resultId);
   }
 
-  async perform(action: ResultAction, job: JobRecord, result: ResultRecord): Promise<vscode.Uri | undefined> {
-    if (job.state === 'done' && job.error) {
-      job.error = undefined; // an earlier refusal no longer applies to a new action
-      await this.runner.touch(job);
-    }
+  async perform(action: ResultAction, job: JobRecord, result: ResultRecord, report: Report = 'notify'): Promise<vscode.Uri | undefined> {
+    // An earlier refusal no longer applies to a new action.
+    if (job.actionError) await this.store.recordActionError(job.id, undefined);
     try {
       switch (action) {
         case 'replace':
@@ -47,12 +56,12 @@ export class ResultActions implements PanelHandlers {
         case 'saveNext': {
           const settings = readSettings();
           const saved = await saveNextToOriginal(job, result, settings.fileNamePattern, settings.keepMetadata);
-          await this.runner.touch(job);
+          await this.store.recordSaved(job.id, result.id, saved);
           return saved;
         }
         case 'saveAs': {
           const saved = await saveAs(job, result);
-          if (saved) await this.runner.touch(job);
+          if (saved) await this.store.recordSaved(job.id, result.id, saved);
           return saved;
         }
         case 'open':
@@ -63,11 +72,9 @@ export class ResultActions implements PanelHandlers {
           if (target && action === 'reveal') await vscode.commands.executeCommand('revealInExplorer', target);
           return target;
         }
-        case 'runAgain': {
-          const options: UpscaleOptions = { params: { ...job.params, seed: result.seed ?? job.params.seed } };
-          await vscode.commands.executeCommand('ideogramUpscale.upscale', job.source, [job.source], options);
+        case 'runAgain':
+          await this.rerun(job.source, { ...job.params, seed: result.seed ?? job.params.seed });
           return undefined;
-        }
         case 'undo': {
           const record = this.undo.records.filter((r) => r.jobId === job.id && r.resultId === result.id).pop();
           return record ? await this.undoReplace(record) : undefined;
@@ -75,16 +82,15 @@ export class ResultActions implements PanelHandlers {
       }
     } catch (err) {
       const message = err instanceof OutputError ? err.message : vscode.l10n.t('Could not finish: {0}', (err as Error).message);
-      // Said in the panel beside the result, and in a notification.
-      job.error = message;
-      await this.runner.touch(job);
-      void vscode.window.showErrorMessage(message);
+      // Said in the panel beside the result, and (unless a batch tells it) in a notification.
+      await this.store.recordActionError(job.id, message);
+      if (report === 'notify') void vscode.window.showErrorMessage(message);
       return undefined;
     }
   }
 
   /** Replaces the original, records how to undo it, and offers the undo at once. */
-  async replace(job: JobRecord, result: ResultRecord): Promise<vscode.Uri> {
+  private async replace(job: JobRecord, result: ResultRecord): Promise<vscode.Uri> {
     const settings = readSettings();
     const record = await replaceOriginal(job, result, {
       jpegQuality: settings.jpegQuality,
@@ -93,7 +99,7 @@ export class ResultActions implements PanelHandlers {
       replaceWhenAspectDiffers: settings.replaceWhenAspectDiffers,
     });
     await this.undo.push(record);
-    await this.runner.touch(job);
+    await this.store.recordReplaced(job.id, result.id, record.at);
     const undoLabel = vscode.l10n.t('Undo');
     void vscode.window.showInformationMessage(vscode.l10n.t('Replaced {0} with the upscaled image.', vscode.workspace.asRelativePath(job.source)), undoLabel).then((choice) => {
       if (choice === undoLabel) void this.undoReplace(record).catch((err: Error) => vscode.window.showErrorMessage(err.message));
@@ -110,12 +116,8 @@ export class ResultActions implements PanelHandlers {
     }
     const restored = await undoReplace(target);
     await this.undo.pop(target);
-    const job = this.runner.find(target.jobId);
-    const result = job?.results.find((r) => r.id === target.resultId);
-    if (job && result) {
-      result.replacedAt = undefined;
-      await this.runner.touch(job);
-    }
+    const job = this.store.find(target.jobId);
+    if (job?.results.some((r) => r.id === target.resultId)) await this.store.recordRestored(job.id, target.resultId);
     void vscode.window.showInformationMessage(vscode.l10n.t('Restored the original {0}.', vscode.workspace.asRelativePath(restored)));
     return restored;
   }

@@ -1,14 +1,15 @@
 import * as vscode from 'vscode';
 import { paramsProblem, UpscaleParams } from '../core/api/params';
+import { isUpscalableName, upscalableGlob } from '../core/images/extensions';
 import { runBatch } from '../jobs/batch';
-import { saveNextToOriginal } from '../jobs/outputs';
-import { JobRecord, JobRunner } from '../jobs/upscaleJob';
+import { JobRunner } from '../jobs/jobRunner';
+import { JobRecord } from '../jobs/jobStore';
 import { ApiKeyStore } from '../secrets';
 import { OutputMode, readSettings, serviceProfile } from '../settings';
+import { askApiKey } from '../ui/apiKeyInput';
 import { askParameters } from '../ui/parameterFlow';
 import { ResultActions } from './resultActions';
 
-const imageName = /\.(png|jpe?g|webp)$/i;
 const lastParamsKey = 'ideogramUpscale.lastParams';
 
 /** The third argument of `ideogramUpscale.upscale`: runs it without any quick pick. */
@@ -19,8 +20,17 @@ export interface UpscaleOptions {
   output?: OutputMode;
 }
 
+/** What `ideogramUpscale.upscale` returns: one entry per file, in the order given. */
 export interface UpscaleSummary {
-  jobs: { id: string; source: string; state: JobRecord['state']; error?: string; saved: string[]; replaced: boolean }[];
+  jobs: {
+    id: string;
+    source: string;
+    state: JobRecord['state'];
+    /** Why the file has no result where the output mode wanted one: the job's failure, or the refusal of the save or replace. */
+    error?: string;
+    saved: string[];
+    replaced: boolean;
+  }[];
 }
 
 export interface UpscaleDeps {
@@ -49,7 +59,7 @@ export function upscaleCommand(deps: UpscaleDeps) {
       void vscode.window.showErrorMessage(vscode.l10n.t('Not sent: {0}. Check the "ideogramUpscale.defaults" settings.', problem));
       return undefined;
     }
-    const key = await deps.keys.getOrAsk(settings.service);
+    const key = (await deps.keys.get(settings.service)) ?? (await askApiKey(deps.keys, settings.service));
     if (!key) return undefined;
     let profile;
     try {
@@ -75,7 +85,7 @@ export function upscaleCommand(deps: UpscaleDeps) {
         const abort = new AbortController();
         const onCancel = token.onCancellationRequested(() => abort.abort());
         let ended = 0;
-        const watch = deps.runner.onDidChange((job) => {
+        const watch = deps.runner.store.onDidChange((job) => {
           if (chosen.length === 1) progress.report({ message: stateText(job.state) });
         });
         try {
@@ -90,13 +100,13 @@ export function upscaleCommand(deps: UpscaleDeps) {
         }
       },
     );
-    tell(jobs, output, deps);
+    notifyOutcome(jobs, output, deps);
     return {
       jobs: jobs.map((j) => ({
         id: j.id,
         source: j.source.toString(),
         state: j.state,
-        error: j.error,
+        error: j.failure ?? j.actionError,
         saved: j.results.flatMap((r) => r.saved),
         replaced: j.results.some((r) => r.replacedAt !== undefined),
       })),
@@ -110,35 +120,26 @@ function resolveParams(choice: UpscaleOptions['params'], defaults: UpscaleParams
   return { ...defaults, ...choice };
 }
 
-/** Puts a finished job's results where the output mode says; a refusal becomes the job's message. */
+/** Puts a finished job's results where the output mode says; a refusal is kept beside the job and told once at the end. */
 async function deliver(job: JobRecord, output: OutputMode, deps: UpscaleDeps): Promise<void> {
   if (job.state !== 'done' || output === 'ask') return;
   const usable = job.results.filter((r) => r.stored);
-  try {
-    if (output === 'replace' && usable[0]) {
-      await deps.actions.replace(job, usable[0]);
-    } else if (output === 'nextToOriginal') {
-      const settings = readSettings();
-      for (const result of usable) await saveNextToOriginal(job, result, settings.fileNamePattern, settings.keepMetadata);
-      await deps.runner.touch(job);
-    }
-  } catch (err) {
-    job.error = (err as Error).message;
-    await deps.runner.touch(job);
-  }
+  if (output === 'replace' && usable[0]) await deps.actions.perform('replace', job, usable[0], 'quiet');
+  if (output === 'nextToOriginal') for (const result of usable) await deps.actions.perform('saveNext', job, result, 'quiet');
 }
 
 /** One notification for the whole run: the first failure with its next step, or what to do with the results. */
-function tell(jobs: JobRecord[], output: OutputMode, deps: UpscaleDeps): void {
-  const failed = jobs.filter((j) => j.state === 'failed' || (j.state === 'done' && j.error));
+function notifyOutcome(jobs: JobRecord[], output: OutputMode, deps: UpscaleDeps): void {
+  const failed = jobs.filter((j) => j.failure !== undefined || j.actionError !== undefined);
   const show = vscode.l10n.t('Show Results');
   if (failed.length > 0) {
     const first = failed[0];
     const setKey = vscode.l10n.t('Set API Key');
     const actions = first.failureKind === 'auth' ? [setKey, show] : [show];
-    const text = failed.length === 1 ? `${baseName(first.source)}: ${first.error}` : vscode.l10n.t('{0} of {1} images failed. {2}: {3}', failed.length, jobs.length, baseName(first.source), first.error ?? '');
+    const reason = first.failure ?? first.actionError ?? '';
+    const text = failed.length === 1 ? `${baseName(first.source)}: ${reason}` : vscode.l10n.t('{0} of {1} images failed. {2}: {3}', failed.length, jobs.length, baseName(first.source), reason);
     void vscode.window.showErrorMessage(text, ...actions).then((choice) => {
-      if (choice === setKey) void deps.keys.ask(readSettings().service);
+      if (choice === setKey) void askApiKey(deps.keys, readSettings().service);
       if (choice === show) deps.showPanel();
     });
     return;
@@ -167,8 +168,8 @@ function tell(jobs: JobRecord[], output: OutputMode, deps: UpscaleDeps): void {
 }
 
 async function pickImages(): Promise<vscode.Uri[] | undefined> {
-  const found = await vscode.workspace.findFiles('**/*.{png,PNG,jpg,JPG,jpeg,JPEG,webp,WEBP}', '**/{node_modules,.git}/**', 5000);
-  const images = found.filter((u) => imageName.test(u.path)).sort((a, b) => a.path.localeCompare(b.path));
+  const found = await vscode.workspace.findFiles(upscalableGlob(), '**/{node_modules,.git}/**', 5000);
+  const images = found.filter((u) => isUpscalableName(u.path)).sort((a, b) => a.path.localeCompare(b.path));
   if (images.length === 0) {
     void vscode.window.showInformationMessage(vscode.l10n.t('There are no PNG, JPEG or WebP images in this workspace.'));
     return undefined;

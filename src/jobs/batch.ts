@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { ServiceProfile } from '../core/api/services';
 import { UpscaleParams } from '../core/api/params';
-import { JobRecord, JobRunner } from './upscaleJob';
+import { JobRunner } from './jobRunner';
+import { JobRecord } from './jobStore';
 
 /**
  * Runs a batch with at most `concurrency` jobs in flight (the service counts images in flight
@@ -17,7 +18,8 @@ export async function runBatch(
   signal: AbortSignal,
   onEnded: (job: JobRecord) => Promise<void>,
 ): Promise<JobRecord[]> {
-  const jobs = sources.map((source) => runner.enqueue(source, params));
+  const jobs: JobRecord[] = [];
+  for (const source of sources) jobs.push(await runner.enqueue(source, params));
   let next = 0;
   const worker = async () => {
     while (next < jobs.length) {
@@ -26,5 +28,5 @@ export async function runBatch(
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, jobs.length) }, worker));
-  return jobs;
+  return jobs.map((j) => runner.store.find(j.id) ?? j);
 }

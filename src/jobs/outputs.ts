@@ -1,10 +1,11 @@
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
+import { sha256 } from '../core/files/hash';
 import { outputName } from '../core/files/naming';
 import { t } from '../core/i18n';
 import { formatInfo, UpscalableFormat } from '../core/images/format';
 import type { MetadataMode } from '../core/images/metadata';
-import { JobRecord, ResultRecord, sha256 } from './upscaleJob';
+import { JobRecord, ResultRecord } from './jobStore';
 
 /** What to do with a finished result; every write goes through `workspace.fs` (remote workspaces too). */
 
@@ -24,10 +25,7 @@ export async function saveNextToOriginal(job: JobRecord, result: ResultRecord, p
   for (let n = 1; n < 1000; n++) {
     const target = vscode.Uri.joinPath(folder, outputName(stem, ext, n, pattern));
     if (await exists(target)) continue;
-    if (await writeAtomic(target, bytes, false)) {
-      result.saved.push(target.toString());
-      return target;
-    }
+    if (await writeAtomic(target, bytes, false)) return target;
   }
   throw new OutputError(t('No free file name for {0}.', outputName(stem, ext, 1, pattern)));
 }
@@ -43,7 +41,6 @@ export async function saveAs(job: JobRecord, result: ResultRecord): Promise<vsco
   });
   if (!target) return undefined;
   await writeAtomic(target, await readFile(stored.path), true);
-  result.saved.push(target.toString());
   return target;
 }
 
@@ -92,8 +89,7 @@ export async function replaceOriginal(job: JobRecord, result: ResultRecord, opti
   }
   const bytes = await withMetadata(job, await replacementBytes(copy.format, copy.size, stored, options), options.metadata);
   await writeAtomic(job.source, bytes, true);
-  result.replacedAt = Date.now();
-  return { source: job.source.toString(), backup: copy.path, written: sha256(bytes), jobId: job.id, resultId: result.id, at: result.replacedAt };
+  return { source: job.source.toString(), backup: copy.path, written: sha256(bytes), jobId: job.id, resultId: result.id, at: Date.now() };
 }
 
 /** The result in the original's format (and, if asked, at the original's size). */
@@ -109,7 +105,7 @@ async function replacementBytes(format: UpscalableFormat, size: { width: number;
 /** The original's colour profile (and, as set, its other metadata) on a result of its format. */
 async function withMetadata(job: JobRecord, bytes: Uint8Array, mode: MetadataMode): Promise<Uint8Array> {
   if (!job.sourceCopy) return bytes;
-  const { withOriginalMetadata } = require('../core/images/assetSafety') as typeof import('../core/images/assetSafety');
+  const { withOriginalMetadata } = require('../core/images/resultChecks') as typeof import('../core/images/resultChecks');
   return withOriginalMetadata(new Uint8Array(await readFile(job.sourceCopy.path)), bytes, mode);
 }
 

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { basename, relative, sep } from 'node:path';
 import * as vscode from 'vscode';
 import { paramsSummary } from '../core/api/params';
-import { JobRecord, JobRunner, StoredImage } from '../jobs/upscaleJob';
-import { FromPanel, ImageView, JobView, Labels, parseFromPanel, ResultAction, ToPanel } from './protocol';
+import { JobRecord, JobStore, StoredImage } from '../jobs/jobStore';
+import { FromPanel, ImageView, JobView, Labels, parseFromPanel, ResultAction, ToPanel } from '../shared/protocol';
 
 export interface PanelHandlers {
   onResultAction(action: ResultAction, job: JobRecord, resultId: string): void;
@@ -16,8 +16,14 @@ export interface PanelHandlers {
 export class ResultsPanel implements vscode.Disposable {
   static readonly viewType = 'ideogramUpscale.results';
   private static current: ResultsPanel | undefined;
-  /** What crossed the bridge to the page since activation (messages are JSON-serialised). */
-  static readonly traffic = { panelMessages: 0, panelBytes: 0 };
+  /** What crossed the bridge to the page since counting began; counted only when asked (the benchmark, tests). */
+  private static traffic: { panelMessages: number; panelBytes: number } | undefined;
+
+  /** Starts counting the messages (and their JSON size) sent to the page; returns the running count. */
+  static countTraffic(): Readonly<{ panelMessages: number; panelBytes: number }> {
+    ResultsPanel.traffic ??= { panelMessages: 0, panelBytes: 0 };
+    return ResultsPanel.traffic;
+  }
 
   private readonly disposables: vscode.Disposable[] = [];
   /** The state of each job as the page last heard it; later phase changes go as small messages. */
@@ -27,20 +33,20 @@ export class ResultsPanel implements vscode.Disposable {
   private pageLoads = 0;
   private startWatch: ReturnType<typeof setTimeout> | undefined;
 
-  static createOrShow(extensionUri: vscode.Uri, storageDir: string, runner: JobRunner, handlers: PanelHandlers): ResultsPanel {
+  static createOrShow(extensionUri: vscode.Uri, storageDir: string, jobs: JobStore, handlers: PanelHandlers): ResultsPanel {
     if (ResultsPanel.current) {
       ResultsPanel.current.panel.reveal(undefined, true);
       return ResultsPanel.current;
     }
     const panel = vscode.window.createWebviewPanel(ResultsPanel.viewType, vscode.l10n.t('Ideogram Upscale'), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(extensionUri, storageDir));
-    return ResultsPanel.revive(panel, extensionUri, storageDir, runner, handlers);
+    return ResultsPanel.revive(panel, extensionUri, storageDir, jobs, handlers);
   }
 
   /** Takes over a panel restored by VS Code after a reload. */
-  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, storageDir: string, runner: JobRunner, handlers: PanelHandlers): ResultsPanel {
+  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, storageDir: string, jobs: JobStore, handlers: PanelHandlers): ResultsPanel {
     ResultsPanel.current?.dispose();
     panel.webview.options = webviewOptions(extensionUri, storageDir);
-    ResultsPanel.current = new ResultsPanel(panel, extensionUri, storageDir, runner, handlers);
+    ResultsPanel.current = new ResultsPanel(panel, extensionUri, storageDir, jobs, handlers);
     return ResultsPanel.current;
   }
 
@@ -48,7 +54,7 @@ export class ResultsPanel implements vscode.Disposable {
     private readonly panel: vscode.WebviewPanel,
     private readonly extensionUri: vscode.Uri,
     private readonly storageDir: string,
-    private readonly runner: JobRunner,
+    private readonly jobs: JobStore,
     private readonly handlers: PanelHandlers,
   ) {
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'panel-icon.svg');
@@ -56,7 +62,7 @@ export class ResultsPanel implements vscode.Disposable {
       panel.onDidDispose(() => this.dispose()),
       panel.onDidChangeViewState(() => this.watchStart()),
       panel.webview.onDidReceiveMessage((raw) => this.receive(parseFromPanel(raw))),
-      runner.onDidChange((job) => void this.tell(job)),
+      jobs.onDidChange((job) => void this.postChange(job)),
     );
     this.loadPage();
   }
@@ -92,13 +98,13 @@ export class ResultsPanel implements vscode.Disposable {
     this.pageStarted = true;
     if (!message) return;
     if (message.type === 'ready') {
-      await this.runner.loadHistory();
-      for (const job of this.runner.jobs) this.sent.set(job.id, job.state);
+      await this.jobs.loadHistory();
+      for (const job of this.jobs.jobs) this.sent.set(job.id, job.state);
       const base = `${this.panel.webview.asWebviewUri(vscode.Uri.file(this.storageDir)).toString()}/`;
-      void this.post({ type: 'jobs', jobs: this.runner.jobs.map((j) => this.view(j)), labels: labels(), base });
+      void this.post({ type: 'jobs', jobs: this.jobs.jobs.map((j) => this.view(j)), base });
       return;
     }
-    const job = this.runner.find(message.jobId);
+    const job = this.jobs.find(message.jobId);
     if (!job) return;
     if (message.type === 'cancel') {
       this.handlers.onCancel(job);
@@ -110,7 +116,7 @@ export class ResultsPanel implements vscode.Disposable {
   }
 
   /** One message per change, and a small one while a job only moves from phase to phase. */
-  private tell(job: JobRecord): Thenable<boolean> {
+  private postChange(job: JobRecord): Thenable<boolean> {
     const phase = job.state === 'uploading' || job.state === 'waiting' || job.state === 'downloading';
     const known = this.sent.get(job.id);
     this.sent.set(job.id, job.state);
@@ -120,8 +126,10 @@ export class ResultsPanel implements vscode.Disposable {
   }
 
   private post(message: ToPanel): Thenable<boolean> {
-    ResultsPanel.traffic.panelMessages++;
-    ResultsPanel.traffic.panelBytes += JSON.stringify(message).length;
+    if (ResultsPanel.traffic) {
+      ResultsPanel.traffic.panelMessages++;
+      ResultsPanel.traffic.panelBytes += JSON.stringify(message).length;
+    }
     return this.panel.webview.postMessage(message);
   }
 
@@ -131,7 +139,8 @@ export class ResultsPanel implements vscode.Disposable {
       fileName: basename(job.source.path),
       relativePath: vscode.workspace.asRelativePath(job.source),
       state: job.state,
-      error: job.error,
+      failure: job.failure,
+      actionError: job.actionError,
       requestId: job.requestId,
       params: paramsSummary(job.params),
       startedAt: job.startedAt,
@@ -225,6 +234,7 @@ function html(webview: vscode.Webview, extensionUri: vscode.Uri): string {
 <body>
 <div id="toolbar"></div>
 <main id="app" aria-live="polite"></main>
+<script id="labels" type="application/json">${JSON.stringify(labels()).replace(/</g, '\\u003c')}</script>
 <script nonce="${nonce}" src="${uri('dist', 'panel.js')}"></script>
 </body>
 </html>`;

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { limits, paramsSummary, UpscaleParams } from '../core/api/params';
+import { back, inputBox } from './inputBox';
 
-const back = Symbol('back');
 type Step<T> = Promise<T | typeof back | undefined>;
 
 /**
@@ -77,27 +77,8 @@ function inRange(s: string, min: number, max: number): boolean {
   return /^\d+$/.test(t) && Number(t) >= min && Number(t) <= max;
 }
 
-function input(title: string, step: number, total: number, prompt: string, value: string, validate: (s: string) => string | undefined): Step<string> {
-  return new Promise((resolve) => {
-    const box = vscode.window.createInputBox();
-    Object.assign(box, { title, step, totalSteps: total, prompt, value, buttons: [vscode.QuickInputButtons.Back], ignoreFocusOut: true });
-    let settled = false;
-    const finish = (v: string | typeof back | undefined) => {
-      if (settled) return;
-      settled = true;
-      resolve(v);
-      box.dispose();
-    };
-    box.onDidChangeValue((s) => (box.validationMessage = validate(s)));
-    box.onDidAccept(() => {
-      const problem = validate(box.value);
-      box.validationMessage = problem;
-      if (!problem) finish(box.value);
-    });
-    box.onDidTriggerButton((b) => b === vscode.QuickInputButtons.Back && finish(back));
-    box.onDidHide(() => finish(undefined));
-    box.show();
-  });
+function input(title: string, step: number, totalSteps: number, prompt: string, value: string, validate: (s: string) => string | undefined): Step<string> {
+  return inputBox({ title, step, totalSteps, prompt, value, validate, canGoBack: true });
 }
 
 function pick<T>(title: string, step: number, total: number, items: (vscode.QuickPickItem & { value: T })[], canGoBack: boolean, placeholder?: string): Step<T> {

@@ -1,13 +1,13 @@
 import * as vscode from 'vscode';
-import { JobRunner } from '../jobs/upscaleJob';
+import { JobStore } from '../jobs/jobStore';
 
 /** Shows how many upscales are running while any are; a click opens the results panel. */
-export function runningJobsStatus(runner: JobRunner): vscode.Disposable {
+export function runningJobsStatus(jobs: JobStore): vscode.Disposable {
   const item = vscode.window.createStatusBarItem('ideogramUpscale.running', vscode.StatusBarAlignment.Left, 10);
   item.name = vscode.l10n.t('Ideogram Upscale');
   item.command = 'ideogramUpscale.showResults';
-  const listener = runner.onDidChange(() => {
-    const running = runner.running.length;
+  const listener = jobs.onDidChange(() => {
+    const running = jobs.running.length;
     if (running === 0) {
       item.hide();
       return;

@@ -1,5 +1,6 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
+import type { IdeogramUpscaleApi } from '../../src/extension';
 import { Emulator } from '../emulator/server';
 
 /**
@@ -12,11 +13,6 @@ const key = 'sk-bench-0123456789abcdef';
 const batchSize = 32;
 const fixtures = ['logo.png', 'photo.jpg', 'banner.webp'];
 
-interface Diagnostics {
-  activateMs: number;
-  panelMessages: number;
-  panelBytes: number;
-}
 
 export async function run(): Promise<void> {
   const outFile = process.env.IDEOGRAM_BENCH_FIGURES;
@@ -27,13 +23,14 @@ export async function run(): Promise<void> {
   };
   let emulator: Emulator | undefined;
   try {
-    const extension = vscode.extensions.getExtension<{ diagnostics(): Diagnostics }>(extensionId);
+    const extension = vscode.extensions.getExtension<IdeogramUpscaleApi>(extensionId);
     if (!extension) throw new Error(`${extensionId} is not loaded`);
     const activeBefore = extension.isActive;
     const started = performance.now();
     const api = await extension.activate();
     const activateCallMs = performance.now() - started;
     const { activateMs } = api.diagnostics();
+    const traffic = api.countPanelTraffic();
 
     // A batch with the panel open, against an emulator in this extension host.
     emulator = new Emulator({ key, shape: 'wrapped' });
@@ -52,17 +49,17 @@ export async function run(): Promise<void> {
     await vscode.commands.executeCommand('ideogramUpscale.showResults');
     // The page asks for the job list once loaded: that first message says the panel is live.
     const until = Date.now() + 60_000;
-    while (api.diagnostics().panelMessages === 0) {
+    while (traffic.panelMessages === 0) {
       if (Date.now() > until) throw new Error('the results panel did not load within 60 s');
       await sleep(100);
     }
     await sleep(500);
-    const before = api.diagnostics();
+    const before = { ...traffic };
     const batchStarted = performance.now();
     const summary = await vscode.commands.executeCommand<{ jobs: { state: string; error?: string; saved: string[] }[] } | undefined>('ideogramUpscale.upscale', uris[0], uris, { params: 'defaults', output: 'nextToOriginal' });
     const batchMs = performance.now() - batchStarted;
     await sleep(1000); // anything posted just after the command returned
-    const after = api.diagnostics();
+    const after = { ...traffic };
     write({
       vscodeVersion: vscode.version,
       activeBefore,

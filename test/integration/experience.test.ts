@@ -283,7 +283,8 @@ describe('The upscale experience, driven as a user drives it', function () {
     const extension = vscode.extensions.getExtension<IdeogramUpscaleApi>(extensionId);
     assert.ok(extension);
     const script = join(extension.extensionPath, 'dist', 'panel.js');
-    const messages = () => extension.exports.diagnostics().panelMessages;
+    const traffic = extension.exports.countPanelTraffic();
+    const messages = () => traffic.panelMessages;
     await vscode.window.tabGroups.close(resultsPanelTabs());
     const before = messages();
     await rename(script, `${script}.held`);

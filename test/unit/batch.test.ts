@@ -1,13 +1,15 @@
 import * as assert from 'node:assert/strict';
 import type * as vscode from 'vscode';
 import { runBatch } from '../../src/jobs/batch';
-import type { JobRecord, JobRunner } from '../../src/jobs/upscaleJob';
+import type { JobRunner } from '../../src/jobs/jobRunner';
+import type { JobRecord } from '../../src/jobs/jobStore';
 
 /** A runner whose jobs take a while, counting how many are in flight at once. */
 function slowRunner(ms: number) {
   let inFlight = 0;
   const seen = { max: 0, started: 0 };
   const runner = {
+    store: { find: () => undefined },
     enqueue: (source: vscode.Uri) => ({ id: String(source), source, state: 'queued' }) as unknown as JobRecord,
     run: async (job: JobRecord, _profile: unknown, signal: AbortSignal) => {
       if (signal.aborted) return Object.assign(job, { state: 'cancelled' });

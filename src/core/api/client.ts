@@ -21,6 +21,8 @@ type Phase = 'uploading' | 'waiting' | 'downloading';
 interface CallOptions {
   signal?: AbortSignal;
   onPhase?: (phase: Phase) => void;
+  /** The service took the upload and answered with a task: from here on, polling it is what a resume does. */
+  onTask?: (taskId: string, requestId: string | undefined) => void;
 }
 
 interface UpscaleOutcome {
@@ -75,6 +77,7 @@ export class UpscaleClient {
       const answer = this.readAnswer(reply, url, true);
       call.onPhase?.('waiting');
       if (answer.kind === 'task') {
+        call.onTask?.(answer.taskId, answer.requestId);
         return this.awaitTask(profile, answer, call.signal);
       }
       return withImages(answer);

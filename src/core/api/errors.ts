@@ -16,6 +16,7 @@ export type FailureKind =
   | 'taskTimeout' // the task did not finish within the task timeout
   | 'download' // a result could not be downloaded or is not an image
   | 'unexpected' // an answer of no known shape
+  | 'interrupted' // the window closed while the job ran
   | 'cancelled';
 
 export interface FailureDetails {
@@ -54,6 +55,7 @@ const nextStep: Record<FailureKind, string> = {
   taskTimeout: 'The task may still finish on the service; raise "ideogramUpscale.taskTimeoutSeconds" to wait longer.',
   download: 'Try again; result links expire after a while.',
   unexpected: 'Check "ideogramUpscale.baseUrl": it may not point at an Ideogram gateway.',
+  interrupted: '', // the message says what to do
   cancelled: '',
 };
 

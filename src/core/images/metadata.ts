@@ -7,11 +7,6 @@ import { keepJpeg } from './jpeg';
 import { keepPng } from './png';
 import { keepWebp } from './webp';
 
-// Still exported from here because test/integration/assets.test.ts imports them from this module.
-export { readExifOrientation, readExifTags } from './exif';
-export { readJpegIcc } from './jpeg';
-export { readPngColorChunks } from './png';
-
 export type MetadataMode = 'color' | 'all';
 
 /**

@@ -1,9 +1,10 @@
 /**
- * The messages between the extension and the results panel. Both sides import this file, so a
- * change to a message shows up as a type error on whichever side falls behind.
+ * The messages between the extension and the results panel. Both sides import this file and both
+ * are type-checked by `npm run build`, so a change to a message shows up as a type error on
+ * whichever side falls behind.
  */
 
-export type JobState = 'queued' | 'uploading' | 'waiting' | 'downloading' | 'done' | 'failed' | 'cancelled';
+import type { JobState } from './jobState';
 
 export interface ImageView {
   /** Relative to the `base` of the `jobs` message (a webview URI), never a path of the user's disk. */
@@ -37,7 +38,9 @@ export interface JobView {
   relativePath: string;
   state: JobState;
   /** What went wrong and what to do next, for a failed job. */
-  error?: string;
+  failure?: string;
+  /** Why the last action on a done job's result (a replace, a save) was refused. */
+  actionError?: string;
   requestId?: string;
   params: string;
   startedAt: number;
@@ -48,7 +51,7 @@ export interface JobView {
 
 export type ToPanel =
   /** Every job, oldest first (on load and after a reload); `base` is the webview URI that image sources are relative to. */
-  | { type: 'jobs'; jobs: JobView[]; labels: Labels; base: string }
+  | { type: 'jobs'; jobs: JobView[]; base: string }
   /** A job was added, ended, or its results changed. */
   | { type: 'job'; job: JobView }
   /** A running job moved on (uploading, waiting, downloading): the rest is as last sent. */
@@ -64,7 +67,7 @@ export type FromPanel =
   /** Run a failed or cancelled job again with the same parameters. */
   | { type: 'retry'; jobId: string };
 
-/** The panel's words in the user's language, sent by the extension (vscode.l10n). */
+/** The panel's words in the user's language, written into the page by the extension (vscode.l10n). */
 export type Labels = Record<LabelKey, string>;
 export type LabelKey =
   | 'empty'

@@ -1,0 +1,164 @@
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import * as vscode from 'vscode';
+import { UpscaleClient } from '../core/api/client';
+import { ServiceProfile } from '../core/api/services';
+import { fileToUpload } from '../core/api/uploadBody';
+import { describeFailure, isCancellation, UpscaleError } from '../core/api/errors';
+import { sha256 } from '../core/files/hash';
+import { t } from '../core/i18n';
+import { hasExtensionOf } from '../core/images/extensions';
+import { formatInfo, isUpscalable, readSize, sniffFormat } from '../core/images/format';
+import { JobRecord, JobStore, StoredImage } from './jobStore';
+
+export interface RunnerDeps {
+  client: () => UpscaleClient;
+  maxUploadBytes: () => number;
+  rebuildTransparency: () => boolean;
+  log: vscode.LogOutputChannel;
+}
+
+/**
+ * Runs jobs: one source image through upload, service and download into the extension's storage,
+ * where results outlive the service's expiring links and a window reload. Every step is recorded
+ * in the store as it happens.
+ */
+export class JobRunner implements vscode.Disposable {
+  private readonly aborts = new Map<string, AbortController>();
+
+  constructor(
+    readonly store: JobStore,
+    private readonly deps: RunnerDeps,
+  ) {}
+
+  dispose(): void {
+    for (const abort of this.aborts.values()) abort.abort();
+  }
+
+  /** A job waiting for its turn in a batch: shown at once as queued, and cancellable from then on. */
+  async enqueue(source: vscode.Uri, params: JobRecord['params']): Promise<JobRecord> {
+    const job = await this.store.add(source, params);
+    if (!this.aborts.has(job.id)) this.aborts.set(job.id, new AbortController());
+    return job;
+  }
+
+  cancel(id: string): void {
+    this.aborts.get(id)?.abort();
+  }
+
+  /** Settles when the job has ended, whatever its end; never throws. */
+  async run(job: JobRecord, profile: ServiceProfile, batch: AbortSignal): Promise<JobRecord> {
+    // The job's own controller also ends when the batch is cancelled.
+    const own = this.aborts.get(job.id) ?? new AbortController();
+    const onBatchAbort = () => own.abort();
+    if (batch.aborted) own.abort();
+    batch.addEventListener('abort', onBatchAbort, { once: true });
+    const signal = own.signal;
+    const store = this.store;
+    try {
+      if (signal.aborted) throw new UpscaleError('cancelled', 'Cancelled.');
+      await store.step(job.id, { startedAt: Date.now() });
+      await mkdir(job.dir, { recursive: true });
+      const copy = await this.copySource(job);
+      const upload = await fileToUpload(copy.path, formatInfo[copy.format].mime, basename(job.source.path));
+      const outcome = await this.deps.client().upscale(profile, upload, job.params, {
+        signal,
+        onPhase: (state) => void store.step(job.id, { state }),
+        onTask: (taskId, requestId) => void store.step(job.id, { taskId, requestId }),
+      });
+      await store.step(job.id, { state: 'downloading', requestId: outcome.requestId, taskId: outcome.taskId });
+      // Every result is fetched before any is checked: the service's links expire.
+      const parts = new Map<number, string>();
+      for (const [index, image] of outcome.images.entries()) {
+        if (!image.isImageSafe) continue;
+        parts.set(index, join(job.dir, `result-${index}.part`));
+        await this.deps.client().download(image.url, parts.get(index)!, signal);
+      }
+      for (const [index, image] of outcome.images.entries()) {
+        const part = parts.get(index);
+        const kept = part ? await this.keepResult(copy, job.dir, index, part) : undefined;
+        await store.addResult(job.id, { id: `r${index}`, withheld: !image.isImageSafe, seed: image.seed, ...kept });
+      }
+      await store.finish(job.id);
+    } catch (err) {
+      if (isCancellation(err) || signal.aborted) {
+        await store.cancelled(job.id);
+      } else {
+        this.deps.log.error(`${basename(job.source.path)}: ${describeFailure(err)}`);
+        await store.fail(job.id, {
+          message: describeFailure(err),
+          kind: err instanceof UpscaleError ? err.kind : undefined,
+          requestId: err instanceof UpscaleError ? err.details.requestId : undefined,
+        });
+      }
+    } finally {
+      batch.removeEventListener('abort', onBatchAbort);
+      this.aborts.delete(job.id);
+    }
+    return this.store.find(job.id) ?? job;
+  }
+
+  /**
+   * Gives an opaque result back the original's transparency and compares proportions, then keeps
+   * the result under its real format's name. The codecs load here, on first use.
+   */
+  private async keepResult(source: StoredImage, dir: string, index: number, part: string) {
+    const { checkResult } = require('../core/images/resultChecks') as typeof import('../core/images/resultChecks');
+    const checked = await checkResult(await readFile(source.path), await readFile(part), { rebuildTransparency: this.deps.rebuildTransparency() });
+    const path = join(dir, `result-${index}.${formatInfo[checked.format].ext}`);
+    if (checked.alphaRebuilt) {
+      await writeFile(path, checked.bytes);
+      await rm(part, { force: true });
+    } else {
+      await rename(part, path);
+    }
+    const stored: StoredImage = { path, format: checked.format, bytes: checked.bytes.length, size: checked.size };
+    return { stored, alphaRebuilt: checked.alphaRebuilt, aspectMatches: checked.aspect?.matches };
+  }
+
+  /** Reads the original once through `workspace.fs` (remote workspaces too) and checks it can be sent. */
+  private async copySource(job: JobRecord): Promise<StoredImage> {
+    const name = basename(job.source.path);
+    let stat: vscode.FileStat;
+    try {
+      stat = await vscode.workspace.fs.stat(job.source);
+    } catch (err) {
+      throw new UpscaleError('input', t('{0} cannot be read ({1}); check that it exists and can be opened.', name, (err as Error).message));
+    }
+    if (stat.type & vscode.FileType.Directory) {
+      throw new UpscaleError('input', t('{0} is a folder, not an image; choose the image files inside it.', name));
+    }
+    const limit = this.deps.maxUploadBytes();
+    if (stat.size > limit) {
+      throw new UpscaleError('input', t('{0} is {1} MB, over the {2} MB limit ("ideogramUpscale.maxUploadMB"); make it smaller first.', name, megabytes(stat.size), megabytes(limit)));
+    }
+    let bytes: Uint8Array;
+    try {
+      bytes = await vscode.workspace.fs.readFile(job.source);
+    } catch (err) {
+      throw new UpscaleError('input', t('{0} cannot be read ({1}); check that it exists and can be opened.', name, (err as Error).message));
+    }
+    if (bytes.length === 0) {
+      throw new UpscaleError('input', t('{0} is empty; choose a PNG, JPEG or WebP image.', name));
+    }
+    const format = sniffFormat(bytes.subarray(0, 512));
+    if (!isUpscalable(format)) {
+      const what = format ? t('a {0} image', format.toUpperCase()) : t('not a PNG, JPEG or WebP image');
+      throw new UpscaleError('input', t('{0} is {1}; the service takes PNG, JPEG and WebP.', name, what));
+    }
+    if (!hasExtensionOf(format, name)) {
+      // Replacing it later would keep a name that lies about its content: better said now.
+      throw new UpscaleError('input', t('{0} holds {1} data, not what its name says; rename it to .{2} first.', name, format.toUpperCase(), formatInfo[format].ext));
+    }
+    const path = join(job.dir, `source.${formatInfo[format].ext}`);
+    await writeFile(path, bytes);
+    const copy: StoredImage = { path, format, size: readSize(bytes), bytes: bytes.length };
+    await this.store.step(job.id, { sourceCopy: copy, sourceHash: sha256(bytes) });
+    return copy;
+  }
+}
+
+/** Three significant digits at most: 0.005, 9.87, 10. */
+function megabytes(bytes: number): string {
+  return String(+(bytes / 1024 / 1024).toPrecision(3));
+}

@@ -1,0 +1,226 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { FailureKind } from '../core/api/errors';
+import type { UpscaleParams } from '../core/api/params';
+import { t } from '../core/i18n';
+import type { Size, UpscalableFormat } from '../core/images/format';
+import { isEnded, JobState } from '../shared/jobState';
+
+/** A copy kept in the extension's storage: the upload streams from it and the panel shows it. */
+export interface StoredImage {
+  readonly path: string;
+  readonly format: UpscalableFormat;
+  readonly size?: Size;
+  readonly bytes: number;
+}
+
+export interface ResultRecord {
+  readonly id: string;
+  readonly withheld: boolean;
+  readonly seed?: number;
+  readonly stored?: StoredImage;
+  /** Copies saved in the workspace (URI strings). */
+  readonly saved: readonly string[];
+  /** When this result replaced the original. */
+  readonly replacedAt?: number;
+  /** The original's transparency was put back into an opaque result. */
+  readonly alphaRebuilt?: boolean;
+  /** False when the service cropped or padded: the proportions differ from the original's. */
+  readonly aspectMatches?: boolean;
+}
+
+export interface JobRecord {
+  readonly id: string;
+  readonly source: vscode.Uri;
+  readonly params: Readonly<UpscaleParams>;
+  readonly state: JobState;
+  /** Why the job failed (state `failed`), with its next step. */
+  readonly failure?: string;
+  readonly failureKind?: FailureKind;
+  /** Why a later action on a done job's result (a replace, a save) was refused; cleared by the next one. */
+  readonly actionError?: string;
+  readonly startedAt: number;
+  readonly endedAt?: number;
+  readonly requestId?: string;
+  /** The service's task, once it answered with one: what a resume polls instead of uploading again. */
+  readonly taskId?: string;
+  readonly sourceCopy?: StoredImage;
+  /** SHA-256 of the original as it was uploaded: a replace refuses when the file changed since. */
+  readonly sourceHash?: string;
+  readonly results: readonly ResultRecord[];
+  /** The folder in the extension's storage that holds this job's files. */
+  readonly dir: string;
+}
+
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+type MutableResult = Writable<ResultRecord> & { saved: string[] };
+type MutableJob = Writable<Omit<JobRecord, 'results'>> & { results: MutableResult[] };
+
+/** What the runner learns as a job goes through its steps. */
+export type StepPatch = Partial<Pick<JobRecord, 'state' | 'startedAt' | 'requestId' | 'taskId' | 'sourceCopy' | 'sourceHash'>>;
+
+/**
+ * The one owner of every job's state. Only this class changes a job; each change is saved to the
+ * job's `job.json` (so a reload or a crash loses no step) and told to whoever listens, in that
+ * order, inside the call that made it.
+ */
+export class JobStore implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<JobRecord>();
+  readonly onDidChange = this.changed.event;
+  private readonly all: MutableJob[] = [];
+  /** One write at a time per job, in the order of the changes. */
+  private readonly writes = new Map<string, Promise<void>>();
+  private loaded: Promise<void> | undefined;
+
+  constructor(
+    private readonly storageDir: string,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+
+  get jobs(): readonly JobRecord[] {
+    return this.all;
+  }
+
+  get running(): JobRecord[] {
+    return this.all.filter((j) => !isEnded(j.state));
+  }
+
+  find(id: string): JobRecord | undefined {
+    return this.all.find((j) => j.id === id);
+  }
+
+  /** A new job, shown at once as queued. */
+  add(source: vscode.Uri, params: UpscaleParams): Promise<JobRecord> {
+    const id = randomUUID();
+    const job: MutableJob = { id, source, params: { ...params }, state: 'queued', startedAt: Date.now(), results: [], dir: join(this.storageDir, 'jobs', id) };
+    this.all.push(job);
+    return this.save(job);
+  }
+
+  // --- The runner's steps -----------------------------------------------------------------------
+
+  step(jobId: string, patch: StepPatch): Promise<JobRecord> {
+    return this.change(jobId, (job) => Object.assign(job, patch));
+  }
+
+  addResult(jobId: string, result: Omit<ResultRecord, 'saved'>): Promise<JobRecord> {
+    return this.change(jobId, (job) => job.results.push({ ...result, saved: [] }));
+  }
+
+  finish(jobId: string): Promise<JobRecord> {
+    return this.change(jobId, (job) => Object.assign(job, { state: 'done', endedAt: Date.now() }));
+  }
+
+  fail(jobId: string, failure: { message: string; kind?: FailureKind; requestId?: string }): Promise<JobRecord> {
+    return this.change(jobId, (job) =>
+      Object.assign(job, { state: 'failed', failure: failure.message, failureKind: failure.kind, requestId: failure.requestId ?? job.requestId, endedAt: Date.now() }),
+    );
+  }
+
+  cancelled(jobId: string): Promise<JobRecord> {
+    return this.change(jobId, (job) => Object.assign(job, { state: 'cancelled', endedAt: Date.now() }));
+  }
+
+  // --- What is done with a result later ---------------------------------------------------------
+
+  recordSaved(jobId: string, resultId: string, uri: vscode.Uri): Promise<JobRecord> {
+    return this.changeResult(jobId, resultId, (r) => r.saved.push(uri.toString()));
+  }
+
+  recordReplaced(jobId: string, resultId: string, at: number): Promise<JobRecord> {
+    return this.changeResult(jobId, resultId, (r) => (r.replacedAt = at));
+  }
+
+  recordRestored(jobId: string, resultId: string): Promise<JobRecord> {
+    return this.changeResult(jobId, resultId, (r) => (r.replacedAt = undefined));
+  }
+
+  /** An action on a result was refused; said beside the job until the next action. */
+  recordActionError(jobId: string, message: string | undefined): Promise<JobRecord> {
+    return this.change(jobId, (job) => (job.actionError = message));
+  }
+
+  // --- History ------------------------------------------------------------------------------------
+
+  /** Earlier jobs of this workspace, read once from the extension's storage. */
+  loadHistory(): Promise<void> {
+    this.loaded ??= this.readHistory();
+    return this.loaded;
+  }
+
+  /** Settles when every change made so far is on disk. */
+  async flushed(): Promise<void> {
+    await Promise.all(this.writes.values());
+  }
+
+  private async readHistory(): Promise<void> {
+    const root = join(this.storageDir, 'jobs');
+    const names = await readdir(root).catch(() => [] as string[]);
+    const found: MutableJob[] = [];
+    for (const name of names) {
+      if (this.find(name)) continue;
+      try {
+        const raw = JSON.parse(await readFile(join(root, name, 'job.json'), 'utf8')) as Omit<MutableJob, 'source'> & { source: string };
+        found.push({ ...raw, source: vscode.Uri.parse(raw.source) });
+      } catch {
+        // A job that never got far enough to be written: nothing to show.
+      }
+    }
+    found.sort((a, b) => a.startedAt - b.startedAt);
+    this.all.unshift(...found);
+    // A job that was running when the window closed cannot go on by itself: it is told as such.
+    for (const job of found.filter((j) => !isEnded(j.state))) {
+      const sent = job.state !== 'queued';
+      await this.fail(job.id, {
+        kind: 'interrupted',
+        message: sent
+          ? t('The window closed while this image was being upscaled; it may have been billed. Use "Run again" to upscale it anew.')
+          : t('The window closed before this image was sent; nothing was billed. Use "Run again" to upscale it.'),
+      });
+    }
+  }
+
+  private change(jobId: string, apply: (job: MutableJob) => unknown): Promise<JobRecord> {
+    const job = this.all.find((j) => j.id === jobId);
+    if (!job) return Promise.reject(new Error(`no job ${jobId}`));
+    apply(job);
+    return this.save(job);
+  }
+
+  private changeResult(jobId: string, resultId: string, apply: (result: MutableResult) => unknown): Promise<JobRecord> {
+    return this.change(jobId, (job) => {
+      const result = job.results.find((r) => r.id === resultId);
+      if (!result) throw new Error(`no result ${resultId} in job ${jobId}`);
+      apply(result);
+    });
+  }
+
+  private async save(job: MutableJob): Promise<JobRecord> {
+    const text = JSON.stringify({ ...job, source: job.source.toString() });
+    const previous = this.writes.get(job.id) ?? Promise.resolve();
+    const write = previous.then(() => this.write(job, text));
+    this.writes.set(job.id, write);
+    this.changed.fire(job);
+    await write;
+    if (this.writes.get(job.id) === write) this.writes.delete(job.id);
+    return job;
+  }
+
+  /** Through a temporary file and a rename: a crash leaves the old record or the new, never half of one. */
+  private async write(job: MutableJob, text: string): Promise<void> {
+    try {
+      await mkdir(job.dir, { recursive: true });
+      const temp = join(job.dir, 'job.json.part');
+      await writeFile(temp, text);
+      await rename(temp, join(job.dir, 'job.json'));
+    } catch (err) {
+      this.log.warn(`could not record job ${job.id}: ${(err as Error).message}`);
+    }
+  }
+}
