@@ -1,0 +1,46 @@
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { hasExtensionOf, isUpscalableName, upscalableExtensions, upscalableGlob, whenClauseExtensions } from '../../src/core/images/extensions';
+
+const root = resolve(__dirname, '..', '..', '..');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { contributes: { menus: Record<string, { command: string; when?: string }[]> } };
+
+describe('the image formats the product accepts', () => {
+  it('every menu that offers the upscale command names exactly the list of extensions', () => {
+    const items = Object.entries(pkg.contributes.menus).flatMap(([menu, list]) => list.filter((i) => i.command === 'ideogramUpscale.upscale').map((i) => ({ menu, when: i.when ?? '' })));
+    assert.ok(items.length >= 2, 'the explorer and the image preview offer it');
+    for (const { menu, when } of items) {
+      assert.ok(when.includes(whenClauseExtensions), `${menu}: "${when}" does not carry ${whenClauseExtensions}`);
+      const tests = when.match(/resourceExtname =~ \/[^/]+\/i?/g) ?? [];
+      assert.deepEqual(tests, [whenClauseExtensions], `${menu} has one extension test, the shared one`);
+    }
+  });
+
+  it('the when-clause test accepts exactly the listed extensions, in any case', () => {
+    const regex = new RegExp(whenClauseExtensions.replace(/^resourceExtname =~ \/(.*)\/i$/, '$1'), 'i');
+    for (const ext of upscalableExtensions) {
+      assert.ok(regex.test(`.${ext}`) && regex.test(`.${ext.toUpperCase()}`), ext);
+      assert.ok(isUpscalableName(`a.${ext.toUpperCase()}`), ext);
+    }
+    for (const ext of ['svg', 'gif', 'bmp', 'png.txt', 'tiff']) {
+      assert.equal(regex.test(`.${ext}`), false, ext);
+      assert.equal(isUpscalableName(`a.${ext}`), false, ext);
+    }
+  });
+
+  it('a name must match its content: .jfif and .jpe are JPEG, .png is not', () => {
+    assert.ok(hasExtensionOf('jpeg', 'photo.JFIF'));
+    assert.ok(hasExtensionOf('jpeg', 'photo.jpe'));
+    assert.equal(hasExtensionOf('jpeg', 'photo.png'), false);
+    assert.equal(hasExtensionOf('png', 'png'), false, 'a name without a dot has no extension');
+  });
+
+  it('the palette search finds every extension in lower and upper case', () => {
+    const glob = upscalableGlob();
+    for (const ext of upscalableExtensions) {
+      assert.ok(glob.includes(`,${ext},`) || glob.includes(`{${ext},`), ext);
+      assert.ok(glob.includes(ext.toUpperCase()), ext);
+    }
+  });
+});
