@@ -247,7 +247,7 @@ function imageFigure(image: ImageView, caption: string, className: string): HTML
   return fig;
 }
 
-export function chosenResult(job: JobView): ResultView | undefined {
+function chosenResult(job: JobView): ResultView | undefined {
   const usable = job.results.filter((r) => r.image && !r.withheld);
   return usable.find((r) => r.id === ui.chosen[job.id]) ?? usable[0];
 }

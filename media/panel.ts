@@ -38,8 +38,9 @@ window.addEventListener('message', (event: MessageEvent<ToPanel>) => {
   } else if (message.type === 'state') {
     const job = jobs.get(message.jobId);
     if (job) {
-      job.state = message.state;
-      renderJob(job);
+      const moved = { ...job, state: message.state };
+      jobs.set(job.id, moved);
+      renderJob(moved);
     }
   }
   tick();

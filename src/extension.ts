@@ -57,5 +57,3 @@ export function activate(context: vscode.ExtensionContext): IdeogramUpscaleApi {
   const activateMs = performance.now() - started;
   return { diagnostics: () => ({ activateMs }), countPanelTraffic: () => ResultsPanel.countTraffic() };
 }
-
-export function deactivate(): void {}

@@ -87,7 +87,8 @@ export function setupCommand(keys: ApiKeyStore) {
       if (choice === undefined) return false;
       if (choice === keep) return true;
     }
-    const key = await askApiKey(keys, service, { step: total, totalSteps: total });
+    // The key is a step of its own only when the address came before it.
+    const key = await askApiKey(keys, service, total > 1 ? { step: total, totalSteps: total } : undefined);
     if (key === undefined) return false;
     void vscode.window.showInformationMessage(vscode.l10n.t('Ideogram Upscale is set up. Right-click an image and choose "Upscale with Ideogram…".'));
     return true;

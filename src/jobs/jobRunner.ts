@@ -25,6 +25,8 @@ export interface RunnerDeps {
  */
 export class JobRunner implements vscode.Disposable {
   private readonly aborts = new Map<string, AbortController>();
+  /** Set when the extension host ends: a job stopped by that keeps its last recorded step, to be told as interrupted. */
+  private disposed = false;
 
   constructor(
     readonly store: JobStore,
@@ -32,6 +34,7 @@ export class JobRunner implements vscode.Disposable {
   ) {}
 
   dispose(): void {
+    this.disposed = true;
     for (const abort of this.aborts.values()) abort.abort();
   }
 
@@ -81,6 +84,7 @@ export class JobRunner implements vscode.Disposable {
       }
       await store.finish(job.id);
     } catch (err) {
+      if (this.disposed) return job;
       if (isCancellation(err) || signal.aborted) {
         await store.cancelled(job.id);
       } else {

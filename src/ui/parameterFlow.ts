@@ -84,7 +84,13 @@ function input(title: string, step: number, totalSteps: number, prompt: string, 
 function pick<T>(title: string, step: number, total: number, items: (vscode.QuickPickItem & { value: T })[], canGoBack: boolean, placeholder?: string): Step<T> {
   return new Promise((resolve) => {
     const qp = vscode.window.createQuickPick<vscode.QuickPickItem & { value: T }>();
-    Object.assign(qp, { title, step, totalSteps: total, items, placeholder, ignoreFocusOut: true, buttons: canGoBack ? [vscode.QuickInputButtons.Back] : [] });
+    qp.title = title;
+    qp.step = step;
+    qp.totalSteps = total;
+    qp.items = items;
+    qp.placeholder = placeholder;
+    qp.ignoreFocusOut = true;
+    qp.buttons = canGoBack ? [vscode.QuickInputButtons.Back] : [];
     let settled = false;
     const finish = (v: T | typeof back | undefined) => {
       if (settled) return;

@@ -22,6 +22,17 @@ describe('After a window reload', () => {
     await screenshot('panel-after-reload');
   });
 
+  it('an upscale that was waiting on its task when the window closed says it may have been billed', async () => {
+    await until('the results panel is back', () => resultsPanelTabs().length === 1);
+    const card = panel.card('interrupted.png');
+    await ui([
+      { waitFor: `${card}.state-failed`, frame: 'panel', timeoutMs: 30_000 },
+      { waitFor: `${card} .alert-message:has-text("it may have been billed")`, frame: 'panel' },
+      { waitFor: `${card} >> role=button[name="Run again"]`, frame: 'panel' },
+    ]);
+    await screenshot('panel-interrupted');
+  });
+
   it('"Same as last time" still holds the parameters chosen before the reload', async () => {
     const expected = JSON.parse(await readFile(join(env.outDir, 'last-params.json'), 'utf8')) as Record<string, unknown>;
     const summary = await upscale([workspaceFile('assets/banner.webp')], { params: 'last', output: 'ask' });

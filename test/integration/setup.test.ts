@@ -47,6 +47,9 @@ describe('Two services, set up in one place', function () {
     await ui([
       { click: '.quick-input-widget .quick-input-list-row:has-text("a gateway that relays Ideogram")' },
       { waitFor: '.quick-input-widget .quick-input-title:has-text("Address of the API gateway")' },
+      // The address is the first of two steps, and the box says so.
+      { waitFor: '.quick-input-widget:has-text("1/2")', timeoutMs: 5000 },
+      { screenshot: 'setup-address-step' },
       { press: 'Enter' },
       { waitFor: '.quick-input-widget .quick-input-list-row:has-text("Keep the stored key")' },
       { click: '.quick-input-widget .quick-input-list-row:has-text("Keep the stored key")' },

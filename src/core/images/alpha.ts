@@ -86,7 +86,7 @@ export function resizePixels(p: Pixels, size: Size): Pixels {
  * Scales an interleaved 8-bit image of `channels` channels with a separable Lanczos-3 filter.
  * Values are rounded and clamped to 0..255.
  */
-export function resampleChannels(src: ArrayLike<number>, srcWidth: number, srcHeight: number, channels: number, width: number, height: number): Uint8ClampedArray {
+function resampleChannels(src: ArrayLike<number>, srcWidth: number, srcHeight: number, channels: number, width: number, height: number): Uint8ClampedArray {
   const out = resampleFloat(src, srcWidth, srcHeight, channels, width, height);
   const bytes = new Uint8ClampedArray(out.length);
   for (let i = 0; i < out.length; i++) {

@@ -5,7 +5,7 @@ import type { UpscalableFormat } from './format';
  * (package.json, checked by a unit test), the palette's file search and the job's check that a
  * file's name matches its content.
  */
-export const extensionsOf: Record<UpscalableFormat, readonly string[]> = {
+const extensionsOf: Record<UpscalableFormat, readonly string[]> = {
   png: ['png'],
   jpeg: ['jpg', 'jpeg', 'jpe', 'jfif'],
   webp: ['webp'],
