@@ -47,7 +47,9 @@ export interface UpscaleDeps {
  * for keybindings, other extensions and tests.
  */
 export function upscaleCommand(deps: UpscaleDeps) {
-  return async (clicked?: unknown, selected?: unknown, options?: UpscaleOptions): Promise<UpscaleSummary | undefined> => {
+  return async (clicked?: unknown, selected?: unknown, given?: UpscaleOptions): Promise<UpscaleSummary | undefined> => {
+    // A keybinding passes its `args` as the only argument: options alone, the images asked for.
+    const options = given ?? (isOptions(clicked) ? clicked : undefined);
     const chosen = Array.isArray(selected) && selected.length ? selected.filter((u): u is vscode.Uri => u instanceof vscode.Uri) : clicked instanceof vscode.Uri ? [clicked] : await pickImages();
     if (!chosen?.length) return undefined;
     const settings = readSettings();
@@ -112,6 +114,10 @@ export function upscaleCommand(deps: UpscaleDeps) {
       })),
     };
   };
+}
+
+function isOptions(value: unknown): value is UpscaleOptions {
+  return typeof value === 'object' && value !== null && !(value instanceof vscode.Uri) && ('params' in value || 'output' in value);
 }
 
 function resolveParams(choice: UpscaleOptions['params'], defaults: UpscaleParams, last: UpscaleParams | undefined): UpscaleParams {

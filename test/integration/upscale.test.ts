@@ -1,8 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { Emulator } from '../emulator/server';
-import { screenshot } from '../support/handshake';
-import { activate, decodeFile, resultsPanelTabs, startEmulator, testKey, upscale, workspaceFile } from './helpers';
+import { readdir } from 'node:fs/promises';
+import { env, screenshot, ui } from '../support/handshake';
+import { activate, decodeFile, resultsPanelTabs, startEmulator, testKey, until, upscale, workspaceFile } from './helpers';
 
 describe('Upscale and save next to the original, in real VS Code', () => {
   let emulator: Emulator;
@@ -67,5 +68,22 @@ describe('Upscale and save next to the original, in real VS Code', () => {
     assert.equal(saved.path, workspaceFile('assets/logo@upscaled-2.png').path);
     const first = await decodeFile(workspaceFile('assets/logo@upscaled.png'));
     assert.equal(first.width, 256, 'the first result is untouched');
+  });
+
+  it('runs from a keybinding whose args are the options: asks which images, then no parameter steps', async function () {
+    // The test VS Code's user binds ctrl+alt+u to the command with { params: 'defaults', output: 'nextToOriginal' } (test/runners/workbench.ts).
+    if (!env.canScreenshot) this.skip();
+    emulator.reset({ key: testKey, shape: 'sync' });
+    const assets = workspaceFile('assets');
+    const copies = async () => (await readdir(assets.fsPath)).filter((f) => /^banner@upscaled(-\d+)?\.webp$/.test(f)).length;
+    const before = await copies();
+    await ui([
+      { press: 'Control+Alt+U' },
+      { waitFor: '.quick-input-widget .quick-input-list-row:has-text("banner.webp")' },
+      { click: '.quick-input-widget .quick-input-list-row:has-text("banner.webp")' },
+      { press: 'Enter' },
+    ]);
+    await until('a copy of banner.webp is saved', async () => (await copies()) === before + 1);
+    assert.equal(emulator.stats.submits, 1, 'one upload, with no parameter quick pick in between');
   });
 });

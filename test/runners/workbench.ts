@@ -51,6 +51,9 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Workben
   await cp(options.workspaceTemplate, workspace, { recursive: true });
   await mkdir(join(userDataDir, 'User'), { recursive: true });
   await mkdir(extensionsDir, { recursive: true });
+  // The user of the test VS Code binds a key to the upscale command, with options as its args.
+  const keybindings = [{ key: 'ctrl+alt+u', command: 'ideogramUpscale.upscale', args: { params: 'defaults', output: 'nextToOriginal' } }];
+  await writeFile(join(userDataDir, 'User', 'keybindings.json'), JSON.stringify(keybindings, null, 2));
   await writeFile(
     join(userDataDir, 'User', 'settings.json'),
     JSON.stringify(
