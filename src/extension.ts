@@ -3,7 +3,11 @@ import { clientFactory } from './clientFactory';
 import { clearApiKeyCommand, setApiKeyCommand, setupCommand } from './commands/apiKey';
 import { ResultActions } from './commands/resultActions';
 import { upscaleCommand } from './commands/upscale';
+import { upscaleAtCursorCommand } from './commands/upscaleAtCursor';
 import { setTranslator } from './core/i18n';
+import { imagePathLanguages } from './core/files/imageReferences';
+import { ImageAtCursor } from './editor/imageAtCursor';
+import { imageHover } from './editor/imageHover';
 import { JobRunner } from './jobs/jobRunner';
 import { JobStore } from './jobs/jobStore';
 import { UndoStack } from './jobs/undoStack';
@@ -36,6 +40,7 @@ export function activate(context: vscode.ExtensionContext): IdeogramUpscaleApi {
   const actions = new ResultActions(runner, new UndoStack(context.workspaceState), (source, params) => upscale(source, [source], { params }));
   const showPanel = () => void ResultsPanel.createOrShow(context.extensionUri, storageDir, jobs, actions);
   const upscale = upscaleCommand({ runner, keys, actions, memento: context.globalState, showPanel });
+  const imageAtCursor = new ImageAtCursor();
 
   context.subscriptions.push(
     log,
@@ -43,6 +48,9 @@ export function activate(context: vscode.ExtensionContext): IdeogramUpscaleApi {
     runner,
     runningJobsStatus(jobs),
     vscode.commands.registerCommand('ideogramUpscale.upscale', upscale),
+    imageAtCursor,
+    vscode.commands.registerCommand('ideogramUpscale.upscaleAtCursor', upscaleAtCursorCommand(imageAtCursor, (uri) => upscale(uri, [uri]))),
+    vscode.languages.registerHoverProvider(imagePathLanguages.map((language) => ({ language })), imageHover(imageAtCursor)),
     vscode.commands.registerCommand('ideogramUpscale.setup', setupCommand(keys)),
     vscode.commands.registerCommand('ideogramUpscale.setApiKey', setApiKeyCommand(keys)),
     vscode.commands.registerCommand('ideogramUpscale.clearApiKey', clearApiKeyCommand(keys)),

@@ -21,6 +21,8 @@ export interface Settings {
   rebuildTransparency: boolean;
   keepMetadata: 'color' | 'all';
   replaceWhenAspectDiffers: boolean;
+  /** Folders, relative to a workspace folder, where a root-relative image path (`/img/a.png`) is also looked for. */
+  assetRoots: string[];
   /** As the user set them: checked (and refused with a message) before anything is sent. */
   defaults: UpscaleParams;
 }
@@ -50,6 +52,7 @@ export function readSettings(): Settings {
     rebuildTransparency: config.get<boolean>('rebuildTransparency', true),
     keepMetadata: config.get<string>('keepMetadata', 'color') === 'all' ? 'all' : 'color',
     replaceWhenAspectDiffers: config.get<boolean>('replaceWhenAspectDiffers', false),
+    assetRoots: config.get<unknown[]>('assetRoots', ['public', 'static']).filter((f): f is string => typeof f === 'string' && f.trim() !== '').map((f) => f.trim().replace(/^\/+|\/+$/g, '')),
     maxUploadBytes: clamp(config.get<number>('maxUploadMB', 10), 0.001, 25, 10) * 1024 * 1024,
     defaults: {
       prompt: config.get<string>('defaults.prompt', '').trim() || undefined,

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { paramsProblem, UpscaleParams } from '../core/api/params';
 import { isUpscalableName, upscalableGlob } from '../core/images/extensions';
+import { activePreviewImage } from '../editor/activeImage';
 import { runBatch } from '../jobs/batch';
 import { JobRunner } from '../jobs/jobRunner';
 import { JobRecord } from '../jobs/jobStore';
@@ -50,7 +51,7 @@ export function upscaleCommand(deps: UpscaleDeps) {
   return async (clicked?: unknown, selected?: unknown, given?: UpscaleOptions): Promise<UpscaleSummary | undefined> => {
     // A keybinding passes its `args` as the only argument: options alone, the images asked for.
     const options = given ?? (isOptions(clicked) ? clicked : undefined);
-    const chosen = Array.isArray(selected) && selected.length ? selected.filter((u): u is vscode.Uri => u instanceof vscode.Uri) : clicked instanceof vscode.Uri ? [clicked] : await pickImages();
+    const chosen = Array.isArray(selected) && selected.length ? selected.filter((u): u is vscode.Uri => u instanceof vscode.Uri) : clicked instanceof vscode.Uri ? [clicked] : await imageInViewOrPicked();
     if (!chosen?.length) return undefined;
     const settings = readSettings();
     const last = deps.memento.get<UpscaleParams>(lastParamsKey);
@@ -171,6 +172,17 @@ function notifyOutcome(jobs: JobRecord[], output: OutputMode, deps: UpscaleDeps)
       if (choice && saved[0]) void vscode.commands.executeCommand('vscode.open', vscode.Uri.parse(saved[0]));
     });
   }
+}
+
+/** The image open in the active image preview (its picture was right-clicked, or a key pressed), else the ones the user picks. */
+async function imageInViewOrPicked(): Promise<vscode.Uri[] | undefined> {
+  const shown = activePreviewImage();
+  if (shown && !isUpscalableName(shown.path)) {
+    // The preview also shows SVG and GIF; a keybinding reaches them where no menu offers it.
+    void vscode.window.showErrorMessage(vscode.l10n.t('{0} is not a PNG, JPEG or WebP image; only those can be upscaled.', baseName(shown)));
+    return undefined;
+  }
+  return shown ? [shown] : pickImages();
 }
 
 async function pickImages(): Promise<vscode.Uri[] | undefined> {

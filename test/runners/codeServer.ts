@@ -126,7 +126,9 @@ function panelFrame(page: Page): FrameLocator {
 async function perform(page: Page, step: UiStep): Promise<void> {
   const scope = (frame?: 'panel') => (frame === 'panel' ? panelFrame(page) : page);
   if ('click' in step) {
-    await scope(step.frame).locator(step.click).first().click({ button: step.button ?? 'left', timeout: 15_000 });
+    await scope(step.frame).locator(step.click).first().click({ button: step.button ?? 'left', modifiers: step.modifiers, timeout: 15_000 });
+  } else if ('hover' in step) {
+    await page.locator(step.hover).first().hover({ timeout: 15_000 });
   } else if ('waitFor' in step) {
     await scope(step.frame).locator(step.waitFor).first().waitFor({ timeout: step.timeoutMs ?? 15_000 });
   } else if ('press' in step) {
@@ -146,6 +148,8 @@ async function perform(page: Page, step: UiStep): Promise<void> {
     const frame = await handle?.contentFrame();
     if (!frame) throw new Error('the panel has no page');
     await frame.evaluate(step.evaluate);
+  } else if ('countOf' in step) {
+    await writeFile(join(outDir, step.file), String(await scope(step.frame).locator(step.countOf).count()));
   } else if ('textOf' in step) {
     const text = await scope(step.frame).locator(step.textOf).first().innerText({ timeout: 15_000 });
     await writeFile(join(outDir, step.file), text);

@@ -42,7 +42,9 @@ export async function screenshot(name: string, timeoutMs = 20_000): Promise<stri
  * results panel's webview.
  */
 export type UiStep =
-  | { click: string; frame?: 'panel'; button?: 'left' | 'right' }
+  | { click: string; frame?: 'panel'; button?: 'left' | 'right'; modifiers?: ('Control' | 'Shift')[] }
+  /** Rests the mouse over the first match (what opens a hover). */
+  | { hover: string }
   | { waitFor: string; frame?: 'panel'; timeoutMs?: number }
   | { press: string }
   | { type: string }
@@ -51,6 +53,8 @@ export type UiStep =
   | { sleep: number }
   /** Runs a script in the frame that relays the results panel's messages (to act as a tampered page would). */
   | { evaluate: string; frame: 'panel' }
+  /** Saves how many elements match (none is an answer, not a failure) to `<out>/<file>`. */
+  | { countOf: string; frame?: 'panel'; file: string }
   /** Saves the visible text of the first match to `<out>/<file>`. */
   | { textOf: string; frame?: 'panel'; file: string };
 

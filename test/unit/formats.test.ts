@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { imagePathLanguages } from '../../src/core/files/imageReferences';
 import { hasExtensionOf, isUpscalableName, upscalableExtensions, upscalableGlob, whenClauseExtensions } from '../../src/core/images/extensions';
 
 const root = resolve(__dirname, '..', '..', '..');
@@ -42,5 +43,19 @@ describe('the image formats the product accepts', () => {
       assert.ok(glob.includes(`,${ext},`) || glob.includes(`{${ext},`), ext);
       assert.ok(glob.includes(ext.toUpperCase()), ext);
     }
+  });
+});
+
+describe('the languages where image paths are looked for', () => {
+  const manifest = pkg as unknown as { activationEvents: string[]; contributes: { menus: Record<string, { command: string; when?: string }[]> } };
+
+  it('activate the extension, and no other language does', () => {
+    const languages = manifest.activationEvents.filter((e) => e.startsWith('onLanguage:')).map((e) => e.slice('onLanguage:'.length));
+    assert.deepEqual(languages, imagePathLanguages);
+  });
+
+  it('are the ones the editor menu offers "Upscale Image at Cursor" in, and only on a path', () => {
+    const item = manifest.contributes.menus['editor/context'].find((i) => i.command === 'ideogramUpscale.upscaleAtCursor');
+    assert.equal(item?.when, `resourceLangId =~ /^(${imagePathLanguages.join('|')})$/ && ideogramUpscale.imageAtCursor`);
   });
 });
