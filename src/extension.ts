@@ -2,8 +2,10 @@ import * as vscode from 'vscode';
 import { clientFactory } from './clientFactory';
 import { clearApiKeyCommand, setApiKeyCommand, setupCommand } from './commands/apiKey';
 import { ResultActions } from './commands/resultActions';
-import { upscaleCommand } from './commands/upscale';
+import { lastParamsKey, upscaleCommand } from './commands/upscale';
 import { upscaleAtCursorCommand } from './commands/upscaleAtCursor';
+import { upscaleFolderCommand } from './commands/upscaleFolder';
+import { InFlightLimit } from './core/batch/inFlight';
 import { setTranslator } from './core/i18n';
 import { imagePathLanguages } from './core/files/imageReferences';
 import { ImageAtCursor } from './editor/imageAtCursor';
@@ -33,6 +35,7 @@ export function activate(context: vscode.ExtensionContext): IdeogramUpscaleApi {
   const jobs = new JobStore(storageDir, log);
   const runner = new JobRunner(jobs, {
     client: clientFactory(log),
+    limit: new InFlightLimit(() => readSettings().maxImagesInFlight),
     maxUploadBytes: () => readSettings().maxUploadBytes,
     rebuildTransparency: () => readSettings().rebuildTransparency,
     log,
@@ -48,6 +51,10 @@ export function activate(context: vscode.ExtensionContext): IdeogramUpscaleApi {
     runner,
     runningJobsStatus(jobs),
     vscode.commands.registerCommand('ideogramUpscale.upscale', upscale),
+    vscode.commands.registerCommand(
+      'ideogramUpscale.upscaleFolder',
+      upscaleFolderCommand({ upscale: (uris, options) => upscale(uris[0], uris, options), jobs, lastParams: () => context.globalState.get(lastParamsKey) }),
+    ),
     imageAtCursor,
     vscode.commands.registerCommand('ideogramUpscale.upscaleAtCursor', upscaleAtCursorCommand(imageAtCursor, (uri) => upscale(uri, [uri]))),
     vscode.languages.registerHoverProvider(imagePathLanguages.map((language) => ({ language })), imageHover(imageAtCursor)),

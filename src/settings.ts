@@ -16,13 +16,17 @@ export interface Settings {
   fileNamePattern: string;
   jpegQuality: number;
   keepOriginalSize: boolean;
-  concurrency: number;
+  /** Images in flight at once across the window (the service's per-organisation limit), counted in results. */
+  maxImagesInFlight: number;
   maxUploadBytes: number;
   rebuildTransparency: boolean;
   keepMetadata: 'color' | 'all';
   replaceWhenAspectDiffers: boolean;
   /** Folders, relative to a workspace folder, where a root-relative image path (`/img/a.png`) is also looked for. */
   assetRoots: string[];
+  folder: { largeImageLongSide: number; smallImageLongSide: number };
+  price: { perResult: number; currency: string; confirmAbove: number; confirmAboveResults: number };
+  recordDoneWork: boolean;
   /** As the user set them: checked (and refused with a message) before anything is sent. */
   defaults: UpscaleParams;
 }
@@ -48,12 +52,20 @@ export function readSettings(): Settings {
     fileNamePattern: pattern.includes('{name}') && !/[\\/]/.test(pattern) ? pattern : '{name}@upscaled.{ext}',
     jpegQuality: int('jpegQuality', 90, 1, 100),
     keepOriginalSize: config.get<boolean>('keepOriginalSize', false),
-    concurrency: int('concurrency', 3, 1, 10),
+    maxImagesInFlight: int('maxImagesInFlight', 10, 1, 100),
     rebuildTransparency: config.get<boolean>('rebuildTransparency', true),
     keepMetadata: config.get<string>('keepMetadata', 'color') === 'all' ? 'all' : 'color',
     replaceWhenAspectDiffers: config.get<boolean>('replaceWhenAspectDiffers', false),
     assetRoots: config.get<unknown[]>('assetRoots', ['public', 'static']).filter((f): f is string => typeof f === 'string' && f.trim() !== '').map((f) => f.trim().replace(/^\/+|\/+$/g, '')),
     maxUploadBytes: clamp(config.get<number>('maxUploadMB', 10), 0.001, 25, 10) * 1024 * 1024,
+    folder: { largeImageLongSide: int('folder.largeImageLongSide', 2048, 16, 16384), smallImageLongSide: int('folder.smallImageLongSide', 32, 1, 4096) },
+    price: {
+      perResult: Math.max(0, config.get<number>('pricePerImage', 0.06) || 0),
+      currency: config.get<string>('currency', 'USD').trim() || 'USD',
+      confirmAbove: Math.max(0, config.get<number>('confirmAbovePrice', 1) || 0),
+      confirmAboveResults: int('confirmAboveResults', 20, 0, 1_000_000),
+    },
+    recordDoneWork: config.get<boolean>('recordDoneWork', true),
     defaults: {
       prompt: config.get<string>('defaults.prompt', '').trim() || undefined,
       resemblance: config.get<number>('defaults.resemblance', 50),

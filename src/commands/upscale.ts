@@ -11,7 +11,7 @@ import { askApiKey } from '../ui/apiKeyInput';
 import { askParameters } from '../ui/parameterFlow';
 import { ResultActions } from './resultActions';
 
-const lastParamsKey = 'ideogramUpscale.lastParams';
+export const lastParamsKey = 'ideogramUpscale.lastParams';
 
 /** The third argument of `ideogramUpscale.upscale`: runs it without any quick pick. */
 export interface UpscaleOptions {
@@ -88,13 +88,17 @@ export function upscaleCommand(deps: UpscaleDeps) {
         const abort = new AbortController();
         const onCancel = token.onCancellationRequested(() => abort.abort());
         let ended = 0;
+        let billed = 0;
         const watch = deps.runner.store.onDidChange((job) => {
           if (chosen.length === 1) progress.report({ message: stateText(job.state) });
         });
         try {
-          return await runBatch(deps.runner, chosen, params, profile, settings.concurrency, abort.signal, async (job) => {
+          return await runBatch(deps.runner, chosen, params, profile, abort.signal, async (job) => {
             ended++;
-            if (chosen.length > 1) progress.report({ increment: 100 / chosen.length, message: vscode.l10n.t('{0} of {1} done', ended, chosen.length) });
+            // What the service has billed so far: each result of a job it answered.
+            billed += job.results.length;
+            const cost = +(billed * settings.price.perResult).toFixed(2);
+            if (chosen.length > 1) progress.report({ increment: 100 / chosen.length, message: vscode.l10n.t('{0} of {1} done · about {2} {3} so far', ended, chosen.length, cost, settings.price.currency) });
             await deliver(job, output, deps);
           });
         } finally {

@@ -5,6 +5,7 @@ import { UpscaleClient } from '../core/api/client';
 import { ServiceProfile } from '../core/api/services';
 import { fileToUpload } from '../core/api/uploadBody';
 import { describeFailure, isCancellation, UpscaleError } from '../core/api/errors';
+import { InFlightLimit } from '../core/batch/inFlight';
 import { sha256 } from '../core/files/hash';
 import { t } from '../core/i18n';
 import { hasExtensionOf } from '../core/images/extensions';
@@ -13,6 +14,8 @@ import { JobRecord, JobStore, StoredImage } from './jobStore';
 
 export interface RunnerDeps {
   client: () => UpscaleClient;
+  /** The window's one in-flight limit, counted in images, shared by every batch and single upscale. */
+  limit: InFlightLimit;
   maxUploadBytes: () => number;
   rebuildTransparency: () => boolean;
   log: vscode.LogOutputChannel;
@@ -58,8 +61,11 @@ export class JobRunner implements vscode.Disposable {
     batch.addEventListener('abort', onBatchAbort, { once: true });
     const signal = own.signal;
     const store = this.store;
+    let release: (() => void) | undefined;
     try {
       if (signal.aborted) throw new UpscaleError('cancelled', 'Cancelled.');
+      // First of all, so that jobs get their turn in the order they were queued.
+      release = await this.deps.limit.acquire(job.params.numImages ?? 1, signal);
       await store.step(job.id, { startedAt: Date.now() });
       await mkdir(job.dir, { recursive: true });
       const copy = await this.copySource(job);
@@ -68,7 +74,10 @@ export class JobRunner implements vscode.Disposable {
         signal,
         onPhase: (state) => void store.step(job.id, { state }),
         onTask: (taskId, requestId) => void store.step(job.id, { taskId, requestId }),
+        onInflightLimit: () => this.deps.limit.narrow(),
       });
+      // The service has made the images: downloading them does not count against its limit.
+      release();
       await store.step(job.id, { state: 'downloading', requestId: outcome.requestId, taskId: outcome.taskId });
       // Every result is fetched before any is checked: the service's links expire.
       const parts = new Map<number, string>();
@@ -96,6 +105,7 @@ export class JobRunner implements vscode.Disposable {
         });
       }
     } finally {
+      release?.();
       batch.removeEventListener('abort', onBatchAbort);
       this.aborts.delete(job.id);
     }

@@ -8,17 +8,18 @@ import { gatewayProfile, ServiceProfile } from '../../src/core/api/services';
 import { fileToUpload } from '../../src/core/api/uploadBody';
 import { formatInfo, sniffFormat, UpscalableFormat } from '../../src/core/images/format';
 import { runBatch } from '../../src/jobs/batch';
+import { InFlightLimit } from '../../src/core/batch/inFlight';
 import type { JobRunner } from '../../src/jobs/jobRunner';
 import type { JobRecord } from '../../src/jobs/jobStore';
 import { Figure, judge, ms, round } from './report';
 import { benchClient, benchKey, benchOut, defaultParams, fixturesDir, RemoteEmulator, taskQueryPath } from './shared';
 
 export const batchSize = 32;
-const concurrency = 3;
+const concurrency = 10;
 
 /**
  * Figure 3: a batch of 32 images through the extension's own pool (src/jobs/batch.ts: at most
- * `concurrency` jobs in flight) against an emulator whose tasks take 1 s, compared with the ideal
+ * `concurrency` images in flight) against an emulator whose tasks take 1 s, compared with the ideal
  * ceil(32/3) x 1 s, with the client's default polling schedule.
  * Each job does what JobRunner.run does (copy, upload, wait, download) through the client.
  */
@@ -31,7 +32,7 @@ export async function batchFigure(taskMs = 1000): Promise<Figure> {
     const runner = new BenchRunner(benchClient(), root);
     const profile = gatewayProfile(emulator.url, taskQueryPath, benchKey);
     const started = performance.now();
-    const jobs = (await runBatch(runner as unknown as JobRunner, sources as unknown as vscode.Uri[], defaultParams, profile, concurrency, new AbortController().signal, async () => undefined)) as unknown as BenchJob[];
+    const jobs = (await runBatch(runner as unknown as JobRunner, sources as unknown as vscode.Uri[], defaultParams, profile, new AbortController().signal, async () => undefined)) as unknown as BenchJob[];
     const wall = performance.now() - started;
     const failed = jobs.filter((j) => j.state !== 'done');
     if (failed.length) throw new Error(`${failed.length} of ${jobs.length} jobs failed: ${failed[0].error}`);
@@ -95,6 +96,7 @@ interface BenchJob {
 class BenchRunner {
   /** runBatch reads each job back from the store; these jobs live here only. */
   readonly store = { find: () => undefined };
+  private readonly limit = new InFlightLimit(() => concurrency);
 
   constructor(
     private readonly client: UpscaleClient,
@@ -107,6 +109,7 @@ class BenchRunner {
   }
 
   async run(job: BenchJob, profile: ServiceProfile, signal: AbortSignal): Promise<BenchJob> {
+    const release = await this.limit.acquire(1, signal);
     job.startedAt = Date.now();
     try {
       await mkdir(job.dir, { recursive: true });
@@ -116,7 +119,7 @@ class BenchRunner {
       await writeFile(copy, bytes);
       createHash('sha256').update(bytes).digest('hex');
       job.state = 'uploading';
-      const outcome = await this.client.upscale(profile, await fileToUpload(copy, formatInfo[format].mime, basename(job.source)), job.params, { signal, onPhase: (p) => (job.state = p) });
+      const outcome = await this.client.upscale(profile, await fileToUpload(copy, formatInfo[format].mime, basename(job.source)), job.params, { signal, onPhase: (p) => (job.state = p) }).finally(release);
       job.state = 'downloading';
       for (const [index, image] of outcome.images.entries()) {
         const part = join(job.dir, `result-${index}.part`);

@@ -46,6 +46,11 @@ export interface EmulatorOptions {
   rateLimitQueries?: number;
   /** The `Retry-After` of those 429 answers, in seconds (default 2). */
   queryRetryAfterSeconds?: number;
+  /**
+   * Images in flight the organisation may have (Ideogram: 10); an upload that would pass it is
+   * refused with 429 `reject_reason: "inflight_limit"`. Unset: no limit, only counted.
+   */
+  inflightLimit?: number;
 }
 
 export interface EmulatorStats {
@@ -59,6 +64,10 @@ export interface EmulatorStats {
   lastImageRequest: Record<string, unknown> | undefined;
   /** Requests answered with the configured fault. */
   faultsServed: number;
+  /** The most images in flight at once (uploads being answered, tasks not yet ended), counted in `num_images`. */
+  maxInFlight: number;
+  /** Uploads refused with `inflight_limit`. */
+  inflightRefusals: number;
 }
 
 interface Task {
@@ -75,7 +84,9 @@ export class Emulator {
   options: EmulatorOptions;
   /** The `image_file` of the last upload, as received. */
   private lastFile: Blob | undefined;
-  readonly stats: EmulatorStats = { submits: 0, taskQueries: 0, downloads: 0, lastHeaders: {}, lastImageRequest: undefined, faultsServed: 0 };
+  readonly stats: EmulatorStats = { submits: 0, taskQueries: 0, downloads: 0, lastHeaders: {}, lastImageRequest: undefined, faultsServed: 0, maxInFlight: 0, inflightRefusals: 0 };
+  /** Images of uploads being answered right now (a task's count from its creation until it ends). */
+  private answering = 0;
   private readonly files = new Map<string, { bytes: Uint8Array; mime: string }>();
   private readonly tasks = new Map<string, Task>();
   /** Results of `largeResultBytes`: their sizes, the bytes being made as they are served. */
@@ -119,7 +130,7 @@ export class Emulator {
   /** Back to the options given and zeroed counters. */
   reset(options: Partial<EmulatorOptions> = {}): void {
     this.options = { ...defaults, ...options };
-    Object.assign(this.stats, { submits: 0, taskQueries: 0, downloads: 0, lastHeaders: {}, lastImageRequest: undefined, faultsServed: 0 });
+    Object.assign(this.stats, { submits: 0, taskQueries: 0, downloads: 0, lastHeaders: {}, lastImageRequest: undefined, faultsServed: 0, maxInFlight: 0, inflightRefusals: 0 });
     this.lastFile = undefined;
   }
 
@@ -216,6 +227,31 @@ export class Emulator {
       return json(res, 400, { error: 'image_file must be a JPEG, PNG or WebP image' });
     }
     const count = typeof request.num_images === 'number' ? request.num_images : 1;
+    const inFlight = this.answering + this.runningTaskImages();
+    if (this.options.inflightLimit !== undefined && inFlight + count > this.options.inflightLimit) {
+      this.stats.inflightRefusals++;
+      return json(res, 429, { error: 'Too many images in flight', reject_reason: 'inflight_limit', max_inflight_requests: this.options.inflightLimit });
+    }
+    this.stats.maxInFlight = Math.max(this.stats.maxInFlight, inFlight + count);
+    this.answering += count;
+    try {
+      await this.answerUpload(res, request, bytes, count);
+    } finally {
+      this.answering -= count;
+    }
+  }
+
+  /** Images of tasks that have not ended yet: they stay in flight until the service finishes them. */
+  private runningTaskImages(): number {
+    let images = 0;
+    const now = Date.now();
+    for (const task of this.tasks.values()) {
+      if (task.neverEnds || now - task.createdAt < this.options.taskMs) images += task.images.length;
+    }
+    return images;
+  }
+
+  private async answerUpload(res: ServerResponse, request: Record<string, unknown>, bytes: Uint8Array, count: number): Promise<void> {
     const seed = typeof request.seed === 'number' ? request.seed : Math.floor(Math.random() * 2147483647);
     const made = this.options.largeResultBytes !== undefined ? this.largeResults(this.options.largeResultBytes, count) : this.options.echoOnly ? this.storedResults(count) : await this.upscale(bytes, count);
     const unsafe = this.takeFault('result')?.action === 'unsafe';

@@ -166,14 +166,18 @@ describe('Right-click the image where you see it', function () {
     await expectDoubledCopy(banner);
   });
 
-  it('on a selection of two images in the explorer (a ctrl-click adds the second, then a right-click)', async () => {
+  it('on a selection of two images in the explorer (click, ctrl-click, right-click)', async () => {
     const logo = await copyTo('multi', 'logo.png', 'first.png');
     const photo = await copyTo('multi', 'photo.jpg', 'second.jpg');
     await vscode.commands.executeCommand('revealInExplorer', photo);
     const row = (name: string) => `.explorer-folders-view .monaco-list-row[aria-label^="${name}"]`;
+    // Files open on a double click here, as many users set it: a single click that opens an image
+    // lets its preview take the focus, and the next ctrl-click then lands as a plain click.
+    await vscode.workspace.getConfiguration('workbench.list').update('openMode', 'doubleClick', vscode.ConfigurationTarget.Global);
     await ui([
-      // second.jpg is selected (revealed); ctrl-click adds first.png, a right-click on either opens the menu.
-      { click: row('first.png'), modifiers: ['Control'] },
+      { sleep: 500 },
+      { click: row('first.png') },
+      { click: row('second.jpg'), modifiers: ['Control'] },
       { sleep: 300 },
       { click: row('second.jpg'), button: 'right' },
       { waitFor: upscaleItem },
@@ -181,8 +185,8 @@ describe('Right-click the image where you see it', function () {
       { screenshot: 'menu-explorer-selection' },
       { click: upscaleItem },
       { waitFor: '.quick-input-widget .quick-input-title:has-text("Upscale 2 images")' },
-      { press: 'Enter' },
-    ]);
+      { click: defaults },
+    ]).finally(() => vscode.workspace.getConfiguration('workbench.list').update('openMode', undefined, vscode.ConfigurationTarget.Global));
     await expectDoubledCopy(logo);
     await expectDoubledCopy(photo);
     assert.equal(emulator.stats.submits, 2);

@@ -1,22 +1,29 @@
 import * as assert from 'node:assert/strict';
 import type * as vscode from 'vscode';
+import { InFlightLimit } from '../../src/core/batch/inFlight';
 import { runBatch } from '../../src/jobs/batch';
 import type { JobRunner } from '../../src/jobs/jobRunner';
 import type { JobRecord } from '../../src/jobs/jobStore';
 
-/** A runner whose jobs take a while, counting how many are in flight at once. */
-function slowRunner(ms: number) {
+/** A runner whose jobs take a while and take room from a limit as the real one does, counting what is in flight. */
+function slowRunner(ms: number, limit: InFlightLimit) {
   let inFlight = 0;
-  const seen = { max: 0, started: 0 };
+  const seen = { max: 0, started: [] as string[] };
   const runner = {
     store: { find: () => undefined },
     enqueue: (source: vscode.Uri) => ({ id: String(source), source, state: 'queued' }) as unknown as JobRecord,
     run: async (job: JobRecord, _profile: unknown, signal: AbortSignal) => {
-      if (signal.aborted) return Object.assign(job, { state: 'cancelled' });
-      seen.started++;
+      let release: () => void;
+      try {
+        release = await limit.acquire(1, signal);
+      } catch {
+        return Object.assign(job, { state: 'cancelled' });
+      }
+      seen.started.push(job.id);
       seen.max = Math.max(seen.max, ++inFlight);
       await new Promise((r) => setTimeout(r, ms));
       inFlight--;
+      release();
       return Object.assign(job, { state: 'done' });
     },
   };
@@ -27,22 +34,22 @@ const sources = (n: number) => Array.from({ length: n }, (_, i) => `file:///img-
 const profile = { baseUrl: 'https://x', submitPath: '/', taskQueryPath: '/', auth: { header: 'a', value: 'b' } };
 
 describe('runBatch', () => {
-  it('keeps at most `concurrency` jobs in flight and runs them all', async () => {
-    const { runner, seen } = slowRunner(30);
+  it('queues every job at once; the limit keeps at most its window in flight, in order', async () => {
+    const { runner, seen } = slowRunner(30, new InFlightLimit(() => 3));
     const ended: string[] = [];
-    const jobs = await runBatch(runner, sources(8), {}, profile, 3, new AbortController().signal, async (job) => void ended.push(job.id));
+    const jobs = await runBatch(runner, sources(8), {}, profile, new AbortController().signal, async (job) => void ended.push(job.id));
     assert.equal(seen.max, 3);
-    assert.equal(seen.started, 8);
+    assert.deepEqual(seen.started, sources(8).map(String), 'started in the order given');
     assert.deepEqual(jobs.map((j) => j.state), Array(8).fill('done'));
     assert.equal(ended.length, 8, 'each job is handed over as it ends');
   });
 
   it('starts nothing more once the batch is cancelled', async () => {
-    const { runner, seen } = slowRunner(40);
+    const { runner, seen } = slowRunner(40, new InFlightLimit(() => 2));
     const abort = new AbortController();
     setTimeout(() => abort.abort(), 10);
-    const jobs = await runBatch(runner, sources(6), {}, profile, 2, abort.signal, async () => undefined);
-    assert.equal(seen.started, 2);
+    const jobs = await runBatch(runner, sources(6), {}, profile, abort.signal, async () => undefined);
+    assert.equal(seen.started.length, 2);
     assert.deepEqual(jobs.map((j) => j.state), ['done', 'done', 'cancelled', 'cancelled', 'cancelled', 'cancelled']);
   });
 });

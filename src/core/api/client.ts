@@ -21,6 +21,8 @@ type Phase = 'uploading' | 'waiting' | 'downloading';
 interface CallOptions {
   signal?: AbortSignal;
   onPhase?: (phase: Phase) => void;
+  /** The service refused for too many images in flight (429 `inflight_limit`); it is sent again after the wait. */
+  onInflightLimit?: () => void;
   /** The service took the upload and answered with a task: from here on, polling it is what a resume does. */
   onTask?: (taskId: string, requestId: string | undefined) => void;
 }
@@ -69,6 +71,7 @@ export class UpscaleClient {
         throw failure;
       }
       const retryAfterMs = parseRetryAfter(reply.headers.get('retry-after'));
+      if (reply.status === 429 && isInflightLimit(reply.text)) call.onInflightLimit?.();
       const retryable = reply.status === 429 || (reply.status === 503 && retryAfterMs !== undefined);
       if (retryable && attempt < this.retry.attempts) {
         await this.wait(Math.min(retryAfterMs ?? backoff(attempt), this.retry.maxDelayMs), call.signal);
@@ -226,3 +229,12 @@ function backoff(attempt: number): number {
   return Math.min(1000 * 2 ** (attempt - 1), 30_000);
 }
 
+/** Ideogram's answer when the organisation has too many images in flight. */
+function isInflightLimit(text: string): boolean {
+  try {
+    const body = JSON.parse(text) as { reject_reason?: unknown; error?: { reject_reason?: unknown } };
+    return body.reject_reason === 'inflight_limit' || body.error?.reject_reason === 'inflight_limit';
+  } catch {
+    return false;
+  }
+}
