@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { clientFactory } from './clientFactory';
 import { clearApiKeyCommand, setApiKeyCommand, setupCommand } from './commands/apiKey';
 import { ResultActions } from './commands/resultActions';
+import { offerResume } from './commands/resumeInterrupted';
 import { lastParamsKey, upscaleCommand } from './commands/upscale';
 import { upscaleAtCursorCommand } from './commands/upscaleAtCursor';
 import { upscaleFolderCommand } from './commands/upscaleFolder';
@@ -69,6 +70,8 @@ export function activate(context: vscode.ExtensionContext): IdeogramUpscaleApi {
       },
     }),
   );
+  // Off activation's path: earlier jobs are read once, and an interrupted run is offered to resume.
+  setTimeout(() => void offerResume({ runner, keys, actions }).catch((err: Error) => log.warn(`could not read earlier jobs: ${err.message}`)), 0);
   const activateMs = performance.now() - started;
   return { diagnostics: () => ({ activateMs }), countPanelTraffic: () => ResultsPanel.countTraffic() };
 }

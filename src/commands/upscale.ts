@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { paramsProblem, UpscaleParams } from '../core/api/params';
 import { isUpscalableName, upscalableGlob } from '../core/images/extensions';
@@ -19,6 +20,8 @@ export interface UpscaleOptions {
   params?: UpscaleParams | 'defaults' | 'last';
   /** What to do with the results; the `ideogramUpscale.output` setting when left out. */
   output?: OutputMode;
+  /** The run's name for the user (a folder, say), used if it is interrupted and offered to resume. */
+  batch?: string;
 }
 
 /** What `ideogramUpscale.upscale` returns: one entry per file, in the order given. */
@@ -93,6 +96,7 @@ export function upscaleCommand(deps: UpscaleDeps) {
           if (chosen.length === 1) progress.report({ message: stateText(job.state) });
         });
         try {
+          const batch = { id: randomUUID(), label: options?.batch ?? (chosen.length === 1 ? baseName(chosen[0]) : vscode.l10n.t('{0} images', chosen.length)), output };
           return await runBatch(deps.runner, chosen, params, profile, abort.signal, async (job) => {
             ended++;
             // What the service has billed so far: each result of a job it answered.
@@ -100,7 +104,7 @@ export function upscaleCommand(deps: UpscaleDeps) {
             const cost = +(billed * settings.price.perResult).toFixed(2);
             if (chosen.length > 1) progress.report({ increment: 100 / chosen.length, message: vscode.l10n.t('{0} of {1} done · about {2} {3} so far', ended, chosen.length, cost, settings.price.currency) });
             await deliver(job, output, deps);
-          });
+          }, batch);
         } finally {
           watch.dispose();
           onCancel.dispose();
@@ -132,7 +136,7 @@ function resolveParams(choice: UpscaleOptions['params'], defaults: UpscaleParams
 }
 
 /** Puts a finished job's results where the output mode says; a refusal is kept beside the job and told once at the end. */
-async function deliver(job: JobRecord, output: OutputMode, deps: UpscaleDeps): Promise<void> {
+export async function deliver(job: JobRecord, output: OutputMode, deps: Pick<UpscaleDeps, 'actions'>): Promise<void> {
   if (job.state !== 'done' || output === 'ask') return;
   const usable = job.results.filter((r) => r.stored);
   if (output === 'replace' && usable[0]) await deps.actions.perform('replace', job, usable[0], 'quiet');

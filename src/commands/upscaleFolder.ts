@@ -73,7 +73,7 @@ export function upscaleFolderCommand(deps: FolderDeps) {
       if (answer !== go) return undefined;
     }
     const uris = chosen.map((image) => vscode.Uri.joinPath(root.uri, image.path));
-    const run = await deps.upscale(uris, { params, output });
+    const run = await deps.upscale(uris, { params, output, batch: label });
     if (run && record) await recordDone(root, record, run, deps.jobs);
     return { planned: chosen.length, skipped: images.length - chosen.length, price: total, run };
   };

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { ServiceProfile } from '../core/api/services';
 import { UpscaleParams } from '../core/api/params';
 import { JobRunner } from './jobRunner';
-import { JobRecord } from './jobStore';
+import { BatchInfo, JobRecord } from './jobStore';
 
 /**
  * Runs a batch: every job is queued at once and takes its turn from the window's in-flight limit
@@ -16,9 +16,10 @@ export async function runBatch(
   profile: ServiceProfile,
   signal: AbortSignal,
   onEnded: (job: JobRecord) => Promise<void>,
+  batch?: BatchInfo,
 ): Promise<JobRecord[]> {
   const jobs: JobRecord[] = [];
-  for (const source of sources) jobs.push(await runner.enqueue(source, params));
+  for (const source of sources) jobs.push(await runner.enqueue(source, params, batch));
   await Promise.all(jobs.map(async (job) => onEnded(await runner.run(job, profile, signal))));
   return jobs.map((j) => runner.store.find(j.id) ?? j);
 }

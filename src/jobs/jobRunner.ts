@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
-import { UpscaleClient } from '../core/api/client';
+import { UpscaleClient, UpscaleOutcome } from '../core/api/client';
 import { ServiceProfile } from '../core/api/services';
 import { fileToUpload } from '../core/api/uploadBody';
 import { describeFailure, isCancellation, UpscaleError } from '../core/api/errors';
@@ -10,7 +10,7 @@ import { sha256 } from '../core/files/hash';
 import { t } from '../core/i18n';
 import { hasExtensionOf } from '../core/images/extensions';
 import { formatInfo, isUpscalable, readSize, sniffFormat } from '../core/images/format';
-import { JobRecord, JobStore, StoredImage } from './jobStore';
+import { BatchInfo, JobRecord, JobStore, StoredImage } from './jobStore';
 
 export interface RunnerDeps {
   client: () => UpscaleClient;
@@ -42,8 +42,8 @@ export class JobRunner implements vscode.Disposable {
   }
 
   /** A job waiting for its turn in a batch: shown at once as queued, and cancellable from then on. */
-  async enqueue(source: vscode.Uri, params: JobRecord['params']): Promise<JobRecord> {
-    const job = await this.store.add(source, params);
+  async enqueue(source: vscode.Uri, params: JobRecord['params'], batch?: BatchInfo): Promise<JobRecord> {
+    const job = await this.store.add(source, params, batch);
     if (!this.aborts.has(job.id)) this.aborts.set(job.id, new AbortController());
     return job;
   }
@@ -53,9 +53,40 @@ export class JobRunner implements vscode.Disposable {
   }
 
   /** Settles when the job has ended, whatever its end; never throws. */
-  async run(job: JobRecord, profile: ServiceProfile, batch: AbortSignal): Promise<JobRecord> {
+  run(job: JobRecord, profile: ServiceProfile, batch: AbortSignal): Promise<JobRecord> {
+    return this.guarded(job, batch, async (signal, store) => {
+      await mkdir(job.dir, { recursive: true });
+      const copy = await this.copySource(job);
+      const upload = await fileToUpload(copy.path, formatInfo[copy.format].mime, basename(job.source.path));
+      return this.deps.client().upscale(profile, upload, job.params, {
+        signal,
+        onPhase: (state) => void store.step(job.id, { state }),
+        onTask: (taskId, requestId) => void store.step(job.id, { taskId, requestId }),
+        onInflightLimit: () => this.deps.limit.narrow(),
+      });
+    });
+  }
+
+  /**
+   * Takes up a job whose task the service already had when the window closed: polls that task and
+   * downloads its results; the upload is never sent again. Settles when the job has ended.
+   */
+  resume(job: JobRecord, profile: ServiceProfile, batch: AbortSignal): Promise<JobRecord> {
+    return this.guarded(job, batch, async (signal, store) => {
+      if (!job.taskId || !job.sourceCopy) throw new UpscaleError('interrupted', t('This upscale cannot be resumed; use "Run again".'));
+      return this.deps.client().resume(profile, job.taskId, job.requestId, { signal, onPhase: (state) => void store.step(job.id, { state }) });
+    });
+  }
+
+  /**
+   * One job's life around what reaches the service: its turn from the in-flight limit (first of
+   * all, so that jobs go in the order they were queued), the downloads, the checks of each result,
+   * and the end recorded whatever it is.
+   */
+  private async guarded(job: JobRecord, batch: AbortSignal, reach: (signal: AbortSignal, store: JobStore) => Promise<UpscaleOutcome>): Promise<JobRecord> {
     // The job's own controller also ends when the batch is cancelled.
     const own = this.aborts.get(job.id) ?? new AbortController();
+    this.aborts.set(job.id, own);
     const onBatchAbort = () => own.abort();
     if (batch.aborted) own.abort();
     batch.addEventListener('abort', onBatchAbort, { once: true });
@@ -64,21 +95,14 @@ export class JobRunner implements vscode.Disposable {
     let release: (() => void) | undefined;
     try {
       if (signal.aborted) throw new UpscaleError('cancelled', 'Cancelled.');
-      // First of all, so that jobs get their turn in the order they were queued.
       release = await this.deps.limit.acquire(job.params.numImages ?? 1, signal);
       await store.step(job.id, { startedAt: Date.now() });
-      await mkdir(job.dir, { recursive: true });
-      const copy = await this.copySource(job);
-      const upload = await fileToUpload(copy.path, formatInfo[copy.format].mime, basename(job.source.path));
-      const outcome = await this.deps.client().upscale(profile, upload, job.params, {
-        signal,
-        onPhase: (state) => void store.step(job.id, { state }),
-        onTask: (taskId, requestId) => void store.step(job.id, { taskId, requestId }),
-        onInflightLimit: () => this.deps.limit.narrow(),
-      });
+      const outcome = await reach(signal, store);
       // The service has made the images: downloading them does not count against its limit.
       release();
       await store.step(job.id, { state: 'downloading', requestId: outcome.requestId, taskId: outcome.taskId });
+      const copy = store.find(job.id)?.sourceCopy;
+      if (!copy) throw new UpscaleError('interrupted', t('The copy of the original is gone; use "Run again".'));
       // Every result is fetched before any is checked: the service's links expire.
       const parts = new Map<number, string>();
       for (const [index, image] of outcome.images.entries()) {

@@ -52,6 +52,20 @@ export interface JobRecord {
   readonly results: readonly ResultRecord[];
   /** The folder in the extension's storage that holds this job's files. */
   readonly dir: string;
+  /** The run it belongs to: its name for the user (a folder) and where its results go. */
+  readonly batch?: BatchInfo;
+  /**
+   * After the window closed during the job: what resuming it takes. `poll` asks the service for its
+   * task (never sends it again), `send` sends it for the first time. Absent when it may have been
+   * billed without an answer: only the user decides to send it again.
+   */
+  readonly resumable?: 'poll' | 'send';
+}
+
+export interface BatchInfo {
+  id: string;
+  label: string;
+  output: 'ask' | 'nextToOriginal' | 'replace';
 }
 
 type Writable<T> = { -readonly [K in keyof T]: T[K] };
@@ -96,9 +110,9 @@ export class JobStore implements vscode.Disposable {
   }
 
   /** A new job, shown at once as queued. */
-  add(source: vscode.Uri, params: UpscaleParams): Promise<JobRecord> {
+  add(source: vscode.Uri, params: UpscaleParams, batch?: BatchInfo): Promise<JobRecord> {
     const id = randomUUID();
-    const job: MutableJob = { id, source, params: { ...params }, state: 'queued', startedAt: Date.now(), results: [], dir: join(this.storageDir, 'jobs', id) };
+    const job: MutableJob = { id, source, params: { ...params }, state: 'queued', startedAt: Date.now(), results: [], dir: join(this.storageDir, 'jobs', id), batch };
     this.all.push(job);
     return this.save(job);
   }
@@ -121,6 +135,11 @@ export class JobStore implements vscode.Disposable {
     return this.change(jobId, (job) =>
       Object.assign(job, { state: 'failed', failure: failure.message, failureKind: failure.kind, requestId: failure.requestId ?? job.requestId, endedAt: Date.now() }),
     );
+  }
+
+  /** An interrupted job taken up again: queued, its failure gone, its task (if any) kept. */
+  reopen(jobId: string): Promise<JobRecord> {
+    return this.change(jobId, (job) => Object.assign(job, { state: 'queued', failure: undefined, failureKind: undefined, endedAt: undefined, resumable: undefined }));
   }
 
   cancelled(jobId: string): Promise<JobRecord> {
@@ -174,14 +193,19 @@ export class JobStore implements vscode.Disposable {
     }
     found.sort((a, b) => a.startedAt - b.startedAt);
     this.all.unshift(...found);
-    // A job that was running when the window closed cannot go on by itself: it is told as such.
+    // A job that was running when the window closed cannot go on by itself: it is told as such,
+    // with what resuming it would take.
     for (const job of found.filter((j) => !isEnded(j.state))) {
-      const sent = job.state !== 'queued';
+      const resumable = job.taskId && job.results.length === 0 ? 'poll' : job.state === 'queued' ? 'send' : undefined;
+      await this.change(job.id, (j) => (j.resumable = resumable));
       await this.fail(job.id, {
         kind: 'interrupted',
-        message: sent
-          ? t('The window closed while this image was being upscaled; it may have been billed. Use "Run again" to upscale it anew.')
-          : t('The window closed before this image was sent; nothing was billed. Use "Run again" to upscale it.'),
+        message:
+          resumable === 'poll'
+            ? t('The window closed while the service worked on this image. Resuming asks the service for its result; nothing is sent again.')
+            : resumable === 'send'
+              ? t('The window closed before this image was sent; nothing was billed. Use "Run again" to upscale it.')
+              : t('The window closed while this image was being upscaled; it may have been billed. Use "Run again" to upscale it anew.'),
       });
     }
   }

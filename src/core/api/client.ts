@@ -27,7 +27,7 @@ interface CallOptions {
   onTask?: (taskId: string, requestId: string | undefined) => void;
 }
 
-interface UpscaleOutcome {
+export interface UpscaleOutcome {
   images: ResultImage[];
   requestId?: string;
   taskId?: string;
@@ -85,6 +85,15 @@ export class UpscaleClient {
       }
       return withImages(answer);
     }
+  }
+
+  /**
+   * Polls a task the service already has (its upload was answered before the window closed):
+   * nothing is sent again, so nothing is billed again.
+   */
+  resume(profile: ServiceProfile, taskId: string, requestId: string | undefined, call: CallOptions = {}): Promise<UpscaleOutcome> {
+    call.onPhase?.('waiting');
+    return this.awaitTask(profile, { kind: 'task', taskId, status: 'processing', images: [], requestId }, call.signal);
   }
 
   /** Streams one result to `path`, refusing anything that is not a PNG, JPEG or WebP. */
