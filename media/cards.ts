@@ -97,7 +97,9 @@ function errorBox(job: JobView): HTMLElement {
   // The message names the id when the failure came with one; otherwise (a failed download after an
   // accepted upload) the upload's id is shown here.
   if (job.requestId && !text.includes(job.requestId)) box.append(el('p', 'request-id', format(labels.requestId, job.requestId)));
-  if (job.state === 'failed' || job.state === 'cancelled') box.append(iconButton('refresh', labels.runAgain, 'action', { action: 'retry' }));
+  // A job whose task the service still has is resumed, not sent (and billed) again.
+  if (job.resumable) box.append(iconButton('debug-continue', labels.resume, 'action primary', { action: 'resume' }));
+  else if (job.state === 'failed' || job.state === 'cancelled') box.append(iconButton('refresh', labels.runAgain, 'action', { action: 'retry' }));
   return box;
 }
 

@@ -103,7 +103,7 @@ function onCardButton(target: HTMLElement): void {
   const jobId = target.closest<HTMLElement>('.job')?.dataset.jobId;
   const { action, resultId } = target.dataset;
   if (!jobId || !action) return;
-  if (action === 'cancel' || action === 'retry') {
+  if (action === 'cancel' || action === 'retry' || action === 'resume') {
     vscode.postMessage({ type: action, jobId });
   } else if (action === 'choose' && resultId) {
     ui.chosen[jobId] = resultId;

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { clientFactory } from './clientFactory';
 import { clearApiKeyCommand, setApiKeyCommand, setupCommand } from './commands/apiKey';
 import { ResultActions } from './commands/resultActions';
-import { offerResume } from './commands/resumeInterrupted';
+import { offerResume, resumeRun } from './commands/resumeInterrupted';
 import { lastParamsKey, upscaleCommand } from './commands/upscale';
 import { upscaleAtCursorCommand } from './commands/upscaleAtCursor';
 import { upscaleFolderCommand } from './commands/upscaleFolder';
@@ -41,7 +41,12 @@ export function activate(context: vscode.ExtensionContext): IdeogramUpscaleApi {
     rebuildTransparency: () => readSettings().rebuildTransparency,
     log,
   });
-  const actions = new ResultActions(runner, new UndoStack(context.workspaceState), (source, params) => upscale(source, [source], { params }));
+  const actions: ResultActions = new ResultActions(
+    runner,
+    new UndoStack(context.workspaceState),
+    (source, params) => upscale(source, [source], { params }),
+    (interrupted) => resumeRun({ runner, keys, actions }, interrupted),
+  );
   const showPanel = () => void ResultsPanel.createOrShow(context.extensionUri, storageDir, jobs, actions);
   const upscale = upscaleCommand({ runner, keys, actions, memento: context.globalState, showPanel });
   const imageAtCursor = new ImageAtCursor();

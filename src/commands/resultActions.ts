@@ -23,6 +23,7 @@ export class ResultActions implements PanelHandlers {
     private readonly runner: JobRunner,
     private readonly undo: UndoStack,
     private readonly rerun: Rerun,
+    private readonly resume: (jobs: JobRecord[]) => Thenable<unknown>,
   ) {}
 
   private get store() {
@@ -40,6 +41,10 @@ export class ResultActions implements PanelHandlers {
 
   onRetry(job: JobRecord): void {
     void this.rerun(job.source, { ...job.params });
+  }
+
+  onResume(job: JobRecord): void {
+    void this.resume([job]);
   }
 
   canUndo(job: JobRecord, resultId: string): boolean {

@@ -34,7 +34,11 @@ export async function offerResume(deps: ResumeDeps): Promise<void> {
   }
 }
 
-async function resumeRun(deps: ResumeDeps, jobs: JobRecord[]): Promise<void> {
+/** Takes up interrupted jobs: those with a task by polling it, the others by sending them. */
+export async function resumeRun(deps: ResumeDeps, asked: JobRecord[]): Promise<void> {
+  // Each job once: one taken up from its card meanwhile is no longer interrupted.
+  const jobs = asked.filter((j) => deps.runner.store.find(j.id)?.resumable !== undefined);
+  if (jobs.length === 0) return;
   const settings = readSettings();
   const key = await deps.keys.get(settings.service);
   if (!key) {
@@ -50,7 +54,7 @@ async function resumeRun(deps: ResumeDeps, jobs: JobRecord[]): Promise<void> {
     try {
       await Promise.all(
         jobs.map(async (interrupted) => {
-          const how = interrupted.resumable;
+          const how = deps.runner.store.find(interrupted.id)?.resumable;
           const job = await deps.runner.store.reopen(interrupted.id);
           const ended = how === 'poll' ? await deps.runner.resume(job, profile, abort.signal) : await deps.runner.run(job, profile, abort.signal);
           await deliver(ended, output, deps);

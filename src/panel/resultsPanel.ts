@@ -9,6 +9,7 @@ export interface PanelHandlers {
   onResultAction(action: ResultAction, job: JobRecord, resultId: string): void;
   onCancel(job: JobRecord): void;
   onRetry(job: JobRecord): void;
+  onResume(job: JobRecord): void;
   canUndo(job: JobRecord, resultId: string): boolean;
 }
 
@@ -110,6 +111,8 @@ export class ResultsPanel implements vscode.Disposable {
       this.handlers.onCancel(job);
     } else if (message.type === 'retry') {
       this.handlers.onRetry(job);
+    } else if (message.type === 'resume') {
+      if (job.resumable === 'poll') this.handlers.onResume(job);
     } else if (job.results.some((r) => r.id === message.resultId)) {
       this.handlers.onResultAction(message.action, job, message.resultId);
     }
@@ -141,6 +144,7 @@ export class ResultsPanel implements vscode.Disposable {
       state: job.state,
       failure: job.failure,
       actionError: job.actionError,
+      resumable: job.resumable === 'poll',
       requestId: job.requestId,
       params: paramsSummary(job.params),
       startedAt: job.startedAt,
@@ -202,6 +206,7 @@ function labels(): Labels {
     open: t('Open'),
     reveal: t('Reveal in Explorer'),
     runAgain: t('Run again'),
+    resume: t('Resume'),
     undo: t('Undo replace'),
     cancel: t('Cancel'),
     slider: t('Slider'),

@@ -41,6 +41,8 @@ export interface JobView {
   failure?: string;
   /** Why the last action on a done job's result (a replace, a save) was refused. */
   actionError?: string;
+  /** Interrupted while the service had its task: Resume polls it, where Run again would send (and bill) it anew. */
+  resumable?: boolean;
   requestId?: string;
   params: string;
   startedAt: number;
@@ -65,7 +67,9 @@ export type FromPanel =
   | { type: 'result'; action: ResultAction; jobId: string; resultId: string }
   | { type: 'cancel'; jobId: string }
   /** Run a failed or cancelled job again with the same parameters. */
-  | { type: 'retry'; jobId: string };
+  | { type: 'retry'; jobId: string }
+  /** Take up an interrupted job by polling its task. */
+  | { type: 'resume'; jobId: string };
 
 /** The panel's words in the user's language, written into the page by the extension (vscode.l10n). */
 export type Labels = Record<LabelKey, string>;
@@ -88,6 +92,7 @@ export type LabelKey =
   | 'open'
   | 'reveal'
   | 'runAgain'
+  | 'resume'
   | 'undo'
   | 'cancel'
   | 'slider'
@@ -110,6 +115,7 @@ export function parseFromPanel(raw: unknown): FromPanel | undefined {
   if (m.type === 'ready') return { type: 'ready' };
   if (m.type === 'cancel' && id(m.jobId)) return { type: 'cancel', jobId: m.jobId };
   if (m.type === 'retry' && id(m.jobId)) return { type: 'retry', jobId: m.jobId };
+  if (m.type === 'resume' && id(m.jobId)) return { type: 'resume', jobId: m.jobId };
   if (m.type === 'result' && (resultActions as readonly unknown[]).includes(m.action) && id(m.jobId) && id(m.resultId)) {
     return { type: 'result', action: m.action as ResultAction, jobId: m.jobId, resultId: m.resultId };
   }

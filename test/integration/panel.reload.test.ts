@@ -25,13 +25,23 @@ describe('After a window reload', () => {
     await screenshot('panel-after-reload');
   });
 
-  it('offers to resume the interrupted run: polls the two tasks, sends only the image never sent', async function () {
+  it('offers to resume the interrupted run, from a card and from the notification: polls the two tasks, sends only the image never sent', async function () {
     const info = lastingEmulatorInfo(env.outDir);
     if (!existsSync(info)) this.skip();
     const config = vscode.workspace.getConfiguration('ideogramUpscale');
     // The run goes on against the service that has its tasks (the emulator that outlived the reload).
     await config.update('baseUrl', (JSON.parse(await readFile(info, 'utf8')) as { url: string }).url, vscode.ConfigurationTarget.Global);
     try {
+      // The card of an image whose task the service has offers Resume, not Run again (which would bill it anew).
+      const logo = `${panel.card('logo.png')}.state-failed`;
+      await ui([
+        { waitFor: `${logo} >> role=button[name="Resume"]`, frame: 'panel', timeoutMs: 30_000 },
+        { countOf: `${logo} >> role=button[name="Run again"]`, frame: 'panel', file: 'resume-card-run-again.txt' },
+        { click: `${logo} >> role=button[name="Resume"]`, frame: 'panel' },
+      ]);
+      assert.equal(await readFile(join(env.outDir, 'resume-card-run-again.txt'), 'utf8'), '0');
+      await until('interrupted/logo@upscaled.png is saved', () => exists(workspaceFile('interrupted/logo@upscaled.png')), 30_000);
+      // The rest from the notification that offered the whole run.
       await vscode.commands.executeCommand('notifications.showList');
       const offer = '.notifications-center .notification-list-item:has-text("Upscale of interrupted/ was interrupted: 3 of 3 left.")';
       await ui([{ waitFor: offer, timeoutMs: 30_000 }, { screenshot: 'resume-offer' }, { click: `${offer} .monaco-button:has-text("Resume")` }]);
