@@ -22,7 +22,7 @@ export interface EmulatorOptions {
   /** How a task ends. */
   taskOutcome: 'succeed' | 'failed';
   /** Uploads of these file names are refused with this status and body (one failing job of a batch). */
-  refuseFiles?: Record<string, { status: number; body: unknown }>;
+  refuseFiles?: Record<string, FileFault>;
   /** Answer in this format whatever the upload's (real services may return PNG for a JPEG). */
   resultFormat?: UpscalableFormat;
   /** Results flattened onto an opaque black background, as many upscalers return them. */
@@ -53,6 +53,19 @@ export interface EmulatorOptions {
   inflightLimit?: number;
 }
 
+/**
+ * What an upload of one file name meets: a refusal (`times` times, then it is taken), an upload
+ * that is read and never answered (`hang`), or a task that ends failed (`failTask`).
+ */
+export interface FileFault {
+  status?: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  times?: number;
+  hang?: boolean;
+  failTask?: boolean;
+}
+
 export interface EmulatorStats {
   /** Uploads received, refused ones included. */
   submits: number;
@@ -68,6 +81,8 @@ export interface EmulatorStats {
   maxInFlight: number;
   /** Uploads refused with `inflight_limit`. */
   inflightRefusals: number;
+  /** Uploads taken (answered with images or a task), by file name: more than one is a duplicate. */
+  acceptedByName: Record<string, number>;
 }
 
 interface Task {
@@ -84,7 +99,7 @@ export class Emulator {
   options: EmulatorOptions;
   /** The `image_file` of the last upload, as received. */
   private lastFile: Blob | undefined;
-  readonly stats: EmulatorStats = { submits: 0, taskQueries: 0, downloads: 0, lastHeaders: {}, lastImageRequest: undefined, faultsServed: 0, maxInFlight: 0, inflightRefusals: 0 };
+  readonly stats: EmulatorStats = { submits: 0, taskQueries: 0, downloads: 0, lastHeaders: {}, lastImageRequest: undefined, faultsServed: 0, maxInFlight: 0, inflightRefusals: 0, acceptedByName: {} };
   /** Images of uploads being answered right now (a task's count from its creation until it ends). */
   private answering = 0;
   private readonly files = new Map<string, { bytes: Uint8Array; mime: string }>();
@@ -130,7 +145,7 @@ export class Emulator {
   /** Back to the options given and zeroed counters. */
   reset(options: Partial<EmulatorOptions> = {}): void {
     this.options = { ...defaults, ...options };
-    Object.assign(this.stats, { submits: 0, taskQueries: 0, downloads: 0, lastHeaders: {}, lastImageRequest: undefined, faultsServed: 0, maxInFlight: 0, inflightRefusals: 0 });
+    Object.assign(this.stats, { submits: 0, taskQueries: 0, downloads: 0, lastHeaders: {}, lastImageRequest: undefined, faultsServed: 0, maxInFlight: 0, inflightRefusals: 0, acceptedByName: {} });
     this.lastFile = undefined;
   }
 
@@ -199,9 +214,17 @@ export class Emulator {
       return json(res, 400, { error: 'image_file is required' });
     }
     this.lastFile = file;
-    const refusal = file instanceof File ? this.options.refuseFiles?.[file.name] : undefined;
-    if (refusal) {
-      return json(res, refusal.status, refusal.body);
+    const name = file instanceof File ? file.name : '';
+    const refusal = this.options.refuseFiles?.[name];
+    let failTask = false;
+    if (refusal && (refusal.times === undefined || refusal.times > 0)) {
+      if (refusal.times !== undefined) refusal.times--;
+      if (refusal.hang) return; // read, never answered
+      if (refusal.failTask) failTask = true;
+      else {
+        res.writeHead(refusal.status ?? 500, { 'content-type': 'application/json', ...refusal.headers });
+        return void res.end(JSON.stringify(refusal.body ?? { error: 'refused' }));
+      }
     }
     let request: Record<string, unknown> = {};
     const raw = form.get('image_request');
@@ -234,8 +257,9 @@ export class Emulator {
     }
     this.stats.maxInFlight = Math.max(this.stats.maxInFlight, inFlight + count);
     this.answering += count;
+    this.stats.acceptedByName[name] = (this.stats.acceptedByName[name] ?? 0) + 1;
     try {
-      await this.answerUpload(res, request, bytes, count);
+      await this.answerUpload(res, request, bytes, count, failTask);
     } finally {
       this.answering -= count;
     }
@@ -251,7 +275,7 @@ export class Emulator {
     return images;
   }
 
-  private async answerUpload(res: ServerResponse, request: Record<string, unknown>, bytes: Uint8Array, count: number): Promise<void> {
+  private async answerUpload(res: ServerResponse, request: Record<string, unknown>, bytes: Uint8Array, count: number, failTask: boolean): Promise<void> {
     const seed = typeof request.seed === 'number' ? request.seed : Math.floor(Math.random() * 2147483647);
     const made = this.options.largeResultBytes !== undefined ? this.largeResults(this.options.largeResultBytes, count) : this.options.echoOnly ? this.storedResults(count) : await this.upscale(bytes, count);
     const unsafe = this.takeFault('result')?.action === 'unsafe';
@@ -260,7 +284,7 @@ export class Emulator {
     if (this.options.shape === 'task') {
       const task: Task = { id: randomUUID(), createdAt: Date.now(), images };
       const fault = this.takeFault('task');
-      if (this.options.taskOutcome === 'failed' || fault?.action === 'fail') {
+      if (this.options.taskOutcome === 'failed' || fault?.action === 'fail' || failTask) {
         task.failMessage = 'upscale failed: image could not be processed';
       }
       task.neverEnds = fault?.action === 'never';

@@ -1,35 +1,37 @@
+import { readdir } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import { env, ui } from '../support/handshake';
+import { env } from '../support/handshake';
 import { lastingEmulatorInfo, startLastingEmulator } from '../support/lastingEmulator';
-import { activate, panel, testKey, upscale, workspaceFile } from './helpers';
+import { loadFaults, loadFixture, loadName, loadRun } from '../support/loadRun';
+import { activate, testKey, until, upscale, workspaceFile } from './helpers';
 
 /**
- * The last file of the first phase (the window reload follows it): a run of three images is left
- * with two tasks at the service and one image not yet sent, against an emulator that outlives
- * the reload, so the reload phase can resume it.
+ * The last file of the first phase (the window reload follows it): the load run is left midway,
+ * against an emulator in a process of its own that outlives the reload, so the reload phase can
+ * resume it.
  */
-describe('While a run of three images goes on, the window closes', function () {
+describe('While a run of 200 images goes on, the window closes', function () {
   const config = () => vscode.workspace.getConfiguration('ideogramUpscale');
 
   before(async function () {
     if (!env.canScreenshot) this.skip(); // the reload between the phases is the code-server runner's
-    const url = await startLastingEmulator({ key: testKey, shape: 'task', taskMs: 4000 }, lastingEmulatorInfo(env.outDir));
+    const refuseFiles = Object.fromEntries(Object.entries(loadFaults).map(([i, fault]) => [loadName(Number(i)), fault]));
+    const url = await startLastingEmulator({ key: testKey, shape: 'task', taskMs: 800, inflightLimit: 10, refuseFiles }, lastingEmulatorInfo(env.outDir));
     await config().update('baseUrl', url, vscode.ConfigurationTarget.Global);
-    // Two in flight: the third image waits its turn, unsent, when the window closes.
-    await config().update('maxImagesInFlight', 2, vscode.ConfigurationTarget.Global);
+    // An upload the service never answers fails after 5 s here, not 120.
+    await config().update('requestTimeoutSeconds', 5, vscode.ConfigurationTarget.Global);
     await activate();
   });
 
-  it('leaves two images waiting on their tasks and one queued when the window reloads', async () => {
-    const sources = ['logo.png', 'photo.jpg', 'banner.webp'].map((name) => workspaceFile(`interrupted/${name}`));
-    for (const [i, name] of ['logo.png', 'photo.jpg', 'banner.webp'].entries()) await vscode.workspace.fs.copy(workspaceFile(`assets/${name}`), sources[i], { overwrite: true });
-    void upscale(sources, { params: 'defaults', output: 'nextToOriginal', batch: 'interrupted/' });
-    await vscode.commands.executeCommand('ideogramUpscale.showResults');
-    await ui([
-      { waitFor: `${panel.card('logo.png')}.state-waiting`, frame: 'panel', timeoutMs: 30_000 },
-      { waitFor: `${panel.card('photo.jpg')}.state-waiting`, frame: 'panel' },
-      { waitFor: `${panel.card('banner.webp')}.state-queued`, frame: 'panel' },
-      { sleep: 500 }, // each step is written as it happens; let the last write land
-    ]);
+  it('leaves the run midway when the window reloads', async () => {
+    const sources: vscode.Uri[] = [];
+    for (let i = 0; i < loadRun.count; i++) {
+      const target = workspaceFile(`${loadRun.folder}/${loadName(i)}`);
+      await vscode.workspace.fs.copy(workspaceFile(`assets/${loadFixture(i)}`), target, { overwrite: true });
+      sources.push(target);
+    }
+    void upscale(sources, { params: 'defaults', output: 'nextToOriginal', batch: `${loadRun.folder}/` });
+    const saved = async () => (await readdir(workspaceFile(loadRun.folder).fsPath)).filter((f) => f.includes('@upscaled')).length;
+    await until('a quarter of the run is saved', async () => (await saved()) >= 50, 120_000);
   });
 });

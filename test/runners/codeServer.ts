@@ -56,7 +56,8 @@ async function runSuite(suite: 'main' | 'zh', grep: string | undefined, vsix: st
     let result = await waitForPhase(page, 1);
     if (result.reload) {
       // Phase 1 has reloaded the window itself; phase 2 checks what must survive the reload.
-      const second = await waitForPhase(page, 2, 3 * 60_000);
+      // It resumes the run of 200 images that the reload interrupted.
+      const second = await waitForPhase(page, 2, 10 * 60_000);
       result = { ...second, passed: result.passed + second.passed, failed: result.failed + second.failed, pending: result.pending + second.pending };
     }
     await page.screenshot({ path: join(outDir, 'screenshots', 'workbench-end.png') });
