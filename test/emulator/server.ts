@@ -64,6 +64,8 @@ export interface FileFault {
   times?: number;
   hang?: boolean;
   failTask?: boolean;
+  /** This file's task takes this long instead of `taskMs`. */
+  taskMs?: number;
 }
 
 export interface EmulatorStats {
@@ -89,6 +91,8 @@ interface Task {
   id: string;
   createdAt: number;
   neverEnds?: boolean;
+  /** How long it takes, when not the emulator's `taskMs`. */
+  durationMs?: number;
   images: { url: string; seed: number; resolution: string }[];
   failMessage?: string;
 }
@@ -217,7 +221,9 @@ export class Emulator {
     const name = file instanceof File ? file.name : '';
     const refusal = this.options.refuseFiles?.[name];
     let failTask = false;
-    if (refusal && (refusal.times === undefined || refusal.times > 0)) {
+    const durationMs = refusal?.taskMs;
+    const faulty = refusal !== undefined && (refusal.status !== undefined || refusal.hang || refusal.failTask);
+    if (faulty && (refusal.times === undefined || refusal.times > 0)) {
       if (refusal.times !== undefined) refusal.times--;
       if (refusal.hang) return; // read, never answered
       if (refusal.failTask) failTask = true;
@@ -259,7 +265,7 @@ export class Emulator {
     this.answering += count;
     this.stats.acceptedByName[name] = (this.stats.acceptedByName[name] ?? 0) + 1;
     try {
-      await this.answerUpload(res, request, bytes, count, failTask);
+      await this.answerUpload(res, request, bytes, count, failTask, durationMs);
     } finally {
       this.answering -= count;
     }
@@ -270,19 +276,19 @@ export class Emulator {
     let images = 0;
     const now = Date.now();
     for (const task of this.tasks.values()) {
-      if (task.neverEnds || now - task.createdAt < this.options.taskMs) images += task.images.length;
+      if (task.neverEnds || now - task.createdAt < (task.durationMs ?? this.options.taskMs)) images += task.images.length;
     }
     return images;
   }
 
-  private async answerUpload(res: ServerResponse, request: Record<string, unknown>, bytes: Uint8Array, count: number, failTask: boolean): Promise<void> {
+  private async answerUpload(res: ServerResponse, request: Record<string, unknown>, bytes: Uint8Array, count: number, failTask: boolean, durationMs?: number): Promise<void> {
     const seed = typeof request.seed === 'number' ? request.seed : Math.floor(Math.random() * 2147483647);
     const made = this.options.largeResultBytes !== undefined ? this.largeResults(this.options.largeResultBytes, count) : this.options.echoOnly ? this.storedResults(count) : await this.upscale(bytes, count);
     const unsafe = this.takeFault('result')?.action === 'unsafe';
     const images = made.map((m, i) => ({ url: unsafe ? '' : m.url, seed: seed + i, resolution: m.resolution }));
     const id = requestId();
     if (this.options.shape === 'task') {
-      const task: Task = { id: randomUUID(), createdAt: Date.now(), images };
+      const task: Task = { id: randomUUID(), createdAt: Date.now(), images, durationMs };
       const fault = this.takeFault('task');
       if (this.options.taskOutcome === 'failed' || fault?.action === 'fail' || failTask) {
         task.failMessage = 'upscale failed: image could not be processed';
@@ -324,7 +330,7 @@ export class Emulator {
     if (!task) {
       return json(res, 404, { code: 1201, message: `task ${id} not found` });
     }
-    const done = !task.neverEnds && Date.now() - task.createdAt >= this.options.taskMs;
+    const done = !task.neverEnds && Date.now() - task.createdAt >= (task.durationMs ?? this.options.taskMs);
     const status = !done ? 'processing' : task.failMessage ? 'failed' : 'succeed';
     json(res, 200, {
       code: 0,

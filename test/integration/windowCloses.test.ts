@@ -1,9 +1,9 @@
 import { readdir } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import { env } from '../support/handshake';
+import { env, ui } from '../support/handshake';
 import { lastingEmulatorInfo, startLastingEmulator } from '../support/lastingEmulator';
-import { loadFaults, loadFixture, loadName, loadRun } from '../support/loadRun';
-import { activate, testKey, until, upscale, workspaceFile } from './helpers';
+import { loadFaults, loadFixture, loadName, loadRun, slowTasks } from '../support/loadRun';
+import { activate, panel, testKey, until, upscale, workspaceFile } from './helpers';
 
 /**
  * The last file of the first phase (the window reload follows it): the load run is left midway,
@@ -33,5 +33,7 @@ describe('While a run of 200 images goes on, the window closes', function () {
     void upscale(sources, { params: 'defaults', output: 'nextToOriginal', batch: `${loadRun.folder}/` });
     const saved = async () => (await readdir(workspaceFile(loadRun.folder).fsPath)).filter((f) => f.includes('@upscaled')).length;
     await until('a quarter of the run is saved', async () => (await saved()) >= 50, 120_000);
+    // Three images with slow tasks are at the service as the window reloads.
+    await ui(slowTasks.map((i) => ({ waitFor: `${panel.card(loadName(i))}.state-waiting`, frame: 'panel' as const, timeoutMs: 60_000 })));
   });
 });
