@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import * as vscode from 'vscode';
 import { ServiceProfile } from '../core/api/services';
 import { UpscaleParams } from '../core/api/params';
@@ -20,6 +21,8 @@ export async function runBatch(
 ): Promise<JobRecord[]> {
   const jobs: JobRecord[] = [];
   for (const source of sources) jobs.push(await runner.enqueue(source, params, batch));
+  // Every job of the batch listens to its signal at once.
+  setMaxListeners(jobs.length + 10, signal);
   await Promise.all(jobs.map(async (job) => onEnded(await runner.run(job, profile, signal))));
   return jobs.map((j) => runner.store.find(j.id) ?? j);
 }

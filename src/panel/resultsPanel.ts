@@ -123,8 +123,9 @@ export class ResultsPanel implements vscode.Disposable {
     const phase = job.state === 'uploading' || job.state === 'waiting' || job.state === 'downloading';
     const known = this.sent.get(job.id);
     this.sent.set(job.id, job.state);
-    if (phase && known === job.state) return Promise.resolve(true);
-    if (phase && known !== undefined) return this.post({ type: 'state', jobId: job.id, state: job.state });
+    // A queued job's own steps (its start, its source kept) show once it moves on, in one message.
+    if (known === job.state && (phase || job.state === 'queued')) return Promise.resolve(true);
+    if (phase && known !== undefined && known !== 'queued') return this.post({ type: 'state', jobId: job.id, state: job.state });
     return this.post({ type: 'job', job: this.view(job) });
   }
 
