@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { UpscaleClient } from './core/api/client';
+import { TaskTimings } from './core/api/pollSchedule';
 import { readSettings } from './settings';
 
 /**
@@ -10,6 +11,8 @@ import { readSettings } from './settings';
  */
 export function clientFactory(log: vscode.LogOutputChannel): () => UpscaleClient {
   let dispatcher: object | undefined;
+  // Outlives each client (one is made per run, with the settings of the moment).
+  const timings = new TaskTimings();
   return () => {
     const settings = readSettings();
     // Only the dispatcher is loaded (not undici's index, which pulls in all of it).
@@ -18,6 +21,7 @@ export function clientFactory(log: vscode.LogOutputChannel): () => UpscaleClient
       fetch: (input, init) => globalThis.fetch(input, { ...init, dispatcher } as RequestInit),
       requestTimeoutMs: settings.requestTimeoutMs,
       taskTimeoutMs: settings.taskTimeoutMs,
+      timings,
       log: (line) => log.info(line),
     });
   };

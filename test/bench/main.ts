@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { batchFigure } from './batch';
 import { conversionFigure } from './conversion';
 import { memoryFigure } from './memory';
-import { pollingFigure, retryAfterFigure } from './polling';
+import { pollingFigures, retryAfterFigure } from './polling';
 import { Figure, line, Unmeasured } from './report';
 import { benchOut } from './shared';
 import { sizeFigures } from './size';
@@ -48,7 +48,7 @@ async function main(): Promise<number> {
   await measure(['memory'], memoryFigure);
   await measure(['batch'], () => batchFigure());
   // Both mostly wait on the emulator's timers; run side by side, each against its own emulator.
-  await measure(['polling', 'retry-after'], () => Promise.all([pollingFigure(), retryAfterFigure()]));
+  await measure(['polling', 'retry-after'], async () => (await Promise.all([pollingFigures(), retryAfterFigure()])).flat());
   await measure(['conversion to JPEG'], () => conversionFigure('jpeg'));
   await measure(['conversion to WebP'], () => conversionFigure('webp'));
   await measure(['activation', 'panel'], vscodeFigures, 6 * 60_000);

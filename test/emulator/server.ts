@@ -341,7 +341,8 @@ export class Emulator {
         task_status: status,
         task_status_msg: status === 'failed' ? task.failMessage : '',
         created_at: task.createdAt,
-        updated_at: Date.now(),
+        // When the status last changed, as a service reports it: a finished task's end.
+        updated_at: done && !task.neverEnds ? task.createdAt + (task.durationMs ?? this.options.taskMs) : Date.now(),
         task_result: status === 'succeed' ? { images: task.images.filter((img) => img.url !== '').map((img, index) => ({ index, url: img.url })) } : undefined,
       },
     });

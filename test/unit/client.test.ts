@@ -21,7 +21,7 @@ describe('UpscaleClient against the emulator over HTTP', function () {
   let emulator: Emulator;
   let profile: ServiceProfile;
   let dir: string;
-  const client = new UpscaleClient({ fetch, requestTimeoutMs: 10_000, taskTimeoutMs: 10_000, poll: { firstMs: 50, factor: 1.5, maxMs: 200 } });
+  const client = new UpscaleClient({ fetch, requestTimeoutMs: 10_000, taskTimeoutMs: 10_000, poll: { firstMs: 50, stepMs: 25, maxMs: 200 } });
   const source = (name: string, type: string) => fileToUpload(join(fixtures, name), type);
 
   before(async () => {

@@ -3,6 +3,7 @@ import { UpscaleError } from './errors';
 import { failureForMessage, failureForStatus, parseRetryAfter, plainText, readCapped, transportError } from './httpErrors';
 import { imageRequestJson, UpscaleParams } from './params';
 import { Answer, errorMessageOf, parseAnswer, requestIdOf, ResultImage } from './responses';
+import { defaultPollTuning, PollTuning, pollDelays, TaskTimings } from './pollSchedule';
 import { ServiceProfile } from './services';
 import { Connection, Deadline, request } from './transport';
 import { multipart, Multipart, SourceFile } from './uploadBody';
@@ -10,8 +11,10 @@ import { t } from '../i18n';
 
 export interface ClientOptions extends Connection {
   taskTimeoutMs: number;
-  /** Task polling: first wait, growth factor and longest wait between queries. */
-  poll?: { firstMs: number; factor: number; maxMs: number };
+  /** Task polling: the cold schedule's gaps. */
+  poll?: PollTuning;
+  /** How long the service's recent tasks took: the first query is aimed at their end. */
+  timings?: TaskTimings;
   /** Automatic resubmission, only where the upload cannot have been charged (429, 503 with Retry-After, refused connection). */
   retry?: { attempts: number; maxDelayMs: number };
 }
@@ -33,7 +36,6 @@ export interface UpscaleOutcome {
   taskId?: string;
 }
 
-const defaultPoll = { firstMs: 1000, factor: 1.5, maxMs: 8000 };
 const defaultRetry = { attempts: 3, maxDelayMs: 30_000 };
 const maxJsonBytes = 1 << 20;
 
@@ -45,11 +47,11 @@ interface Reply {
 }
 
 export class UpscaleClient {
-  private readonly poll: { firstMs: number; factor: number; maxMs: number };
+  private readonly poll: PollTuning;
   private readonly retry: { attempts: number; maxDelayMs: number };
 
   constructor(private readonly options: ClientOptions) {
-    this.poll = options.poll ?? defaultPoll;
+    this.poll = options.poll ?? defaultPollTuning;
     this.retry = options.retry ?? defaultRetry;
   }
 
@@ -105,9 +107,11 @@ export class UpscaleClient {
     const deadline = Date.now() + this.options.taskTimeoutMs;
     const url = joinUrl(profile.baseUrl, profile.taskQueryPath.replace('{task_id}', encodeURIComponent(first.taskId)));
     let task = first;
-    let delay = this.poll.firstMs;
+    const delays = pollDelays(this.poll, this.options.timings?.expected(profile.baseUrl));
+    let delay = delays.next().value;
     for (;;) {
       if (task.status === 'succeed') {
+        if (task.tookMs !== undefined) this.options.timings?.record(profile.baseUrl, task.tookMs);
         return withImages({ kind: 'images', images: task.images, requestId: task.requestId ?? first.requestId }, first.taskId);
       }
       if (task.status === 'failed') {
@@ -124,7 +128,7 @@ export class UpscaleClient {
         });
       }
       await this.wait(delay, signal);
-      delay = Math.min(delay * this.poll.factor, this.poll.maxMs);
+      delay = delays.next().value;
       const reply = await this.exchange('GET', url, profile, signal);
       const retryAfterMs = parseRetryAfter(reply.headers.get('retry-after'));
       if (reply.status === 429 || reply.status >= 500) {

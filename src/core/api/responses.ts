@@ -16,7 +16,7 @@ export type TaskStatus = 'submitted' | 'processing' | 'succeed' | 'failed';
 
 export type Answer =
   | { kind: 'images'; images: ResultImage[]; requestId?: string }
-  | { kind: 'task'; taskId: string; status: TaskStatus; message?: string; images: ResultImage[]; requestId?: string }
+  | { kind: 'task'; taskId: string; status: TaskStatus; message?: string; images: ResultImage[]; requestId?: string; tookMs?: number }
   | { kind: 'error'; message: string; code?: number | string; requestId?: string }
   | { kind: 'unknown' };
 
@@ -116,8 +116,16 @@ export function parseAnswer(body: unknown): Answer {
       }
       const result = isObject(data.task_result) ? data.task_result : undefined;
       const images = result && Array.isArray(result.images) ? imagesOf(result.images) : [];
-      return { kind: 'task', taskId: String(taskId), status, message: str(data.task_status_msg), images, requestId };
+      const tookMs = status === 'succeed' ? durationOf(data.created_at, data.updated_at) : undefined;
+      return { kind: 'task', taskId: String(taskId), status, message: str(data.task_status_msg), images, requestId, tookMs };
     }
   }
   return { kind: 'unknown' };
+}
+
+/** How long a finished task took by the service's own clock (milliseconds, or seconds in some gateways). */
+function durationOf(created: unknown, updated: unknown): number | undefined {
+  if (typeof created !== 'number' || typeof updated !== 'number' || updated <= created) return undefined;
+  const ms = created < 1e11 ? (updated - created) * 1000 : updated - created;
+  return ms < 24 * 3600_000 ? ms : undefined;
 }
