@@ -1,34 +1,59 @@
-import { open } from 'node:fs/promises';
+import { Dirent } from 'node:fs';
+import { open, readdir, stat } from 'node:fs/promises';
+import { join, posix } from 'node:path';
 import * as vscode from 'vscode';
 import { ScannedImage } from '../core/batch/plan';
+import { alwaysExcluded, EntryKind, ListFolder, walkImages } from '../core/batch/walk';
 import { DoneRecord, emptyRecord, isDone, parseRecord, recordPath, serializeRecord } from '../core/batch/record';
 import { sha256 } from '../core/files/hash';
 import { readSize, sniffFormat } from '../core/images/format';
 
-/** Every name an image may have, upscalable or not: the plan says why the others are left out. */
-const imageGlob = '**/*.{png,jpg,jpeg,jpe,jfif,webp,gif,svg,bmp,tif,tiff,avif,heic,PNG,JPG,JPEG,JPE,JFIF,WEBP,GIF,SVG,BMP,TIF,TIFF,AVIF,HEIC}';
 /** Enough for the header of a PNG or WebP and of nearly every JPEG (its size can follow large EXIF or ICC data). */
 const headBytes = 64 * 1024;
 
 /**
  * The images below `folder`, their headers read (never decoded): `files.exclude` honoured, and
  * `node_modules` and `.git` left out. `done` comes from the record, for files that have an entry.
+ * The folders are listed directly (node's fs for files on disk, `workspace.fs` for other schemes)
+ * rather than through the search service, which costs twice as long and knows only `file:` folders.
  */
 export async function scanFolder(folder: vscode.Uri, record: DoneRecord | undefined, token?: vscode.CancellationToken): Promise<ScannedImage[]> {
-  const root = vscode.workspace.getWorkspaceFolder(folder);
-  const found = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, imageGlob), excludes(), undefined, token);
+  const root = vscode.workspace.getWorkspaceFolder(folder)?.uri ?? folder;
+  const start = posix.relative(root.path, folder.path);
+  const list: ListFolder = async (relative) => {
+    if (token?.isCancellationRequested) return [];
+    const uri = relative ? vscode.Uri.joinPath(root, relative) : root;
+    if (uri.scheme === 'file') {
+      const entries = await readdir(uri.fsPath, { withFileTypes: true });
+      return Promise.all(entries.map(async (e) => [e.name, e.isSymbolicLink() ? await linkKind(join(uri.fsPath, e.name)) : kindOf(e)] as [string, EntryKind]));
+    }
+    return (await vscode.workspace.fs.readDirectory(uri)).map(([name, type]) => [name, type & vscode.FileType.SymbolicLink && type & vscode.FileType.Directory ? 'other' : type & vscode.FileType.Directory ? 'folder' : type & vscode.FileType.File ? 'file' : 'other']);
+  };
+  const found = await walkImages(start, list, [...alwaysExcluded, ...configuredExcludes()]);
   const images: ScannedImage[] = [];
   // A few at a time: enough to keep the disk busy, few enough to keep memory flat.
   let next = 0;
   const worker = async () => {
-    while (next < found.length) {
-      const uri = found[next++];
-      const path = root ? vscode.workspace.asRelativePath(uri, false) : uri.path;
-      images.push(await readHeader(uri, path, record?.images[path] !== undefined ? record : undefined));
+    while (next < found.length && !token?.isCancellationRequested) {
+      const path = found[next++];
+      images.push(await readHeader(vscode.Uri.joinPath(root, path), path, record?.images[path] !== undefined ? record : undefined));
     }
   };
   await Promise.all(Array.from({ length: 8 }, worker));
   return images;
+}
+
+function kindOf(entry: Dirent): EntryKind {
+  return entry.isDirectory() ? 'folder' : entry.isFile() ? 'file' : 'other';
+}
+
+/** A link to a file counts as the file; a link to a folder is not followed. */
+async function linkKind(path: string): Promise<EntryKind> {
+  try {
+    return (await stat(path)).isFile() ? 'file' : 'other';
+  } catch {
+    return 'other';
+  }
 }
 
 async function readHeader(uri: vscode.Uri, path: string, record: DoneRecord | undefined): Promise<ScannedImage> {
@@ -64,13 +89,12 @@ async function readHeader(uri: vscode.Uri, path: string, record: DoneRecord | un
   return { path, bytes, format, size, done };
 }
 
-/** `files.exclude` as VS Code's search applies it, and the folders no one upscales. */
-function excludes(): string {
+/** The globs `files.exclude` turns on (those with a `when` condition are left to VS Code's own views). */
+function configuredExcludes(): string[] {
   const configured = vscode.workspace.getConfiguration('files').get<Record<string, unknown>>('exclude', {});
-  const globs = Object.entries(configured)
+  return Object.entries(configured)
     .filter(([, on]) => on === true)
     .map(([glob]) => glob);
-  return `{${['**/node_modules/**', '**/.git/**', ...globs].join(',')}}`;
 }
 
 /** The workspace folder's record of done work, or an empty one. */
