@@ -117,7 +117,8 @@ export function parseAnswer(body: unknown): Answer {
       const result = isObject(data.task_result) ? data.task_result : undefined;
       const images = result && Array.isArray(result.images) ? imagesOf(result.images) : [];
       const tookMs = status === 'succeed' ? durationOf(data.created_at, data.updated_at) : undefined;
-      return { kind: 'task', taskId: String(taskId), status, message: str(data.task_status_msg), images, requestId, tookMs };
+      const task = { kind: 'task' as const, taskId: String(taskId), status, message: str(data.task_status_msg), images, requestId };
+      return tookMs === undefined ? task : { ...task, tookMs };
     }
   }
   return { kind: 'unknown' };
