@@ -33,7 +33,7 @@ window.addEventListener('message', (event: MessageEvent<ToPanel>) => {
   } else if (message.type === 'job') {
     const isNew = !jobs.has(message.job.id);
     jobs.set(message.job.id, message.job);
-    if (isNew) render();
+    if (isNew) addNewest(message.job);
     else renderJob(message.job);
   } else if (message.type === 'state') {
     const job = jobs.get(message.jobId);
@@ -43,7 +43,7 @@ window.addEventListener('message', (event: MessageEvent<ToPanel>) => {
       renderJob(moved);
     }
   }
-  tick();
+  keepTicking();
 });
 
 function forgetGoneJobs(): void {
@@ -68,6 +68,12 @@ function render(): void {
     const card = renderJob(job);
     if (app.children[index] !== card) app.insertBefore(card, app.children[index] ?? null);
   });
+}
+
+/** A job the page has not seen is the newest: its card goes first, and no other card is built again. */
+function addNewest(job: JobView): void {
+  app.querySelector(':scope > .empty')?.remove();
+  app.prepend(renderJob(job));
 }
 
 /** Builds one job's card and merges it into the one on the page; returns the card on the page. */
@@ -151,13 +157,21 @@ function moveDivider(range: HTMLInputElement, pos: number): void {
 
 /** Keeps the elapsed time of running jobs current, once a second, only while one runs. */
 function tick(): void {
-  const running = [...jobs.values()].filter((job) => !isEnded(job.state));
-  for (const job of running) {
+  for (const job of jobs.values()) {
+    if (isEnded(job.state)) continue;
     const elapsed = document.getElementById(`job-${job.id}`)?.querySelector('.elapsed');
-    if (elapsed) elapsed.textContent = formatElapsed(job);
+    const text = formatElapsed(job);
+    // Only a clock that moved is written: a card whose text is unchanged is left alone.
+    if (elapsed && elapsed.textContent !== text) elapsed.textContent = text;
   }
-  if (running.length && ticker === undefined) ticker = window.setInterval(tick, 1000);
-  else if (!running.length && ticker !== undefined) {
+  keepTicking();
+}
+
+/** Starts the clock when a job runs and stops it when none does; a message never redraws the clocks. */
+function keepTicking(): void {
+  const running = [...jobs.values()].some((job) => !isEnded(job.state));
+  if (running && ticker === undefined) ticker = window.setInterval(tick, 1000);
+  else if (!running && ticker !== undefined) {
     window.clearInterval(ticker);
     ticker = undefined;
   }

@@ -33,6 +33,9 @@ export class ResultsPanel implements vscode.Disposable {
   private pageStarted = false;
   private pageLoads = 0;
   private startWatch: ReturnType<typeof setTimeout> | undefined;
+  private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Jobs changed since the last message went out. */
+  private readonly pending = new Set<string>();
 
   static createOrShow(extensionUri: vscode.Uri, storageDir: string, jobs: JobStore, handlers: PanelHandlers): ResultsPanel {
     if (ResultsPanel.current) {
@@ -63,7 +66,7 @@ export class ResultsPanel implements vscode.Disposable {
       panel.onDidDispose(() => this.dispose()),
       panel.onDidChangeViewState(() => this.watchStart()),
       panel.webview.onDidReceiveMessage((raw) => this.receive(parseFromPanel(raw))),
-      jobs.onDidChange((job) => void this.postChange(job)),
+      jobs.onDidChange((job) => this.queueChange(job)),
     );
     this.loadPage();
   }
@@ -71,6 +74,7 @@ export class ResultsPanel implements vscode.Disposable {
   dispose(): void {
     if (ResultsPanel.current === this) ResultsPanel.current = undefined;
     clearTimeout(this.startWatch);
+    clearTimeout(this.flushTimer);
     vscode.Disposable.from(...this.disposables).dispose();
     this.panel.dispose();
   }
@@ -116,6 +120,23 @@ export class ResultsPanel implements vscode.Disposable {
     } else if (job.results.some((r) => r.id === message.resultId)) {
       this.handlers.onResultAction(message.action, job, message.resultId);
     }
+  }
+
+  /**
+   * Changes a few milliseconds apart (a result kept, the job finished, its copy saved; an upload
+   * answered at once) reach the page as one message with the job as it is by then.
+   */
+  private queueChange(job: JobRecord): void {
+    this.pending.add(job.id);
+    this.flushTimer ??= setTimeout(() => {
+      this.flushTimer = undefined;
+      const ids = [...this.pending];
+      this.pending.clear();
+      for (const id of ids) {
+        const current = this.jobs.find(id);
+        if (current) void this.postChange(current);
+      }
+    }, coalesceMs);
   }
 
   /** One message per change, and a small one while a job only moves from phase to phase. */
@@ -174,6 +195,9 @@ export class ResultsPanel implements vscode.Disposable {
     };
   }
 }
+
+/** Short enough not to be seen, long enough to take a job's last steps (each a write of its record) together. */
+const coalesceMs = 50;
 
 /** The page starts in well under a second; a page still silent after this is taken for blank. */
 const pageStartMs = 8000;
