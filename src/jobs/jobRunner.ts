@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
 import { UpscaleClient, UpscaleOutcome } from '../core/api/client';
@@ -157,13 +157,13 @@ export class JobRunner implements vscode.Disposable {
   /** Reads the original once through `workspace.fs` (remote workspaces too) and checks it can be sent. */
   private async copySource(job: JobRecord): Promise<StoredImage> {
     const name = basename(job.source.path);
-    let stat: vscode.FileStat;
+    let stat: { size: number; isFolder: boolean };
     try {
-      stat = await vscode.workspace.fs.stat(job.source);
+      stat = await statOf(job.source);
     } catch (err) {
       throw new UpscaleError('input', t('{0} cannot be read ({1}); check that it exists and can be opened.', name, (err as Error).message));
     }
-    if (stat.type & vscode.FileType.Directory) {
+    if (stat.isFolder) {
       throw new UpscaleError('input', t('{0} is a folder, not an image; choose the image files inside it.', name));
     }
     const limit = this.deps.maxUploadBytes();
@@ -172,7 +172,7 @@ export class JobRunner implements vscode.Disposable {
     }
     let bytes: Uint8Array;
     try {
-      bytes = await vscode.workspace.fs.readFile(job.source);
+      bytes = job.source.scheme === 'file' ? await readFile(job.source.fsPath) : await vscode.workspace.fs.readFile(job.source);
     } catch (err) {
       throw new UpscaleError('input', t('{0} cannot be read ({1}); check that it exists and can be opened.', name, (err as Error).message));
     }
@@ -194,6 +194,20 @@ export class JobRunner implements vscode.Disposable {
     await this.store.step(job.id, { sourceCopy: copy, sourceHash: sha256(bytes) });
     return copy;
   }
+}
+
+/**
+ * A file on this machine's disk is read with node's fs: `workspace.fs` may go through the window
+ * (it does in a browser-served VS Code), where each call waits on whatever the window is drawing,
+ * and this read happens while the image holds one of the service's in-flight slots.
+ */
+async function statOf(uri: vscode.Uri): Promise<{ size: number; isFolder: boolean }> {
+  if (uri.scheme === 'file') {
+    const s = await stat(uri.fsPath);
+    return { size: s.size, isFolder: s.isDirectory() };
+  }
+  const s = await vscode.workspace.fs.stat(uri);
+  return { size: s.size, isFolder: (s.type & vscode.FileType.Directory) !== 0 };
 }
 
 /** Three significant digits at most: 0.005, 9.87, 10. */
