@@ -1,27 +1,29 @@
-import { renameSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { IdeogramUpscaleApi } from '../../src/extension';
-import { Emulator } from '../emulator/server';
+import { scanFigures } from './vscodeScan';
 
 /**
  * Runs inside the extension host of a real VS Code (as `extensionTestsPath`, see vscode.ts):
- * activates the extension, then upscales a batch with the results panel open, and writes what
- * the extension's `diagnostics()` says to the file named by IDEOGRAM_BENCH_FIGURES.
+ * activates the packaged extension, times the scan of a 5,000-image folder, then upscales a
+ * 200-image batch with the results panel open against the emulator named by
+ * IDEOGRAM_BENCH_EMULATOR (a process of its own), sampling this process's memory. What it saw goes
+ * to the file named by IDEOGRAM_BENCH_FIGURES; `<file>.ready` and `<file>.go` let the driver watch
+ * the panel's page from the start of the batch.
  */
 const extensionId = 'ideogram-upscale.ideogram-upscale';
 const key = 'sk-bench-0123456789abcdef';
-const batchSize = 32;
+export const batchImages = 200;
 const fixtures = ['logo.png', 'photo.jpg', 'banner.webp'];
-
 
 export async function run(): Promise<void> {
   const outFile = process.env.IDEOGRAM_BENCH_FIGURES;
-  if (!outFile) throw new Error('IDEOGRAM_BENCH_FIGURES is not set');
+  const emulatorUrl = process.env.IDEOGRAM_BENCH_EMULATOR;
+  if (!outFile || !emulatorUrl) throw new Error('IDEOGRAM_BENCH_FIGURES and IDEOGRAM_BENCH_EMULATOR must be set');
   const write = (value: unknown) => {
     writeFileSync(`${outFile}.tmp`, JSON.stringify(value, null, 2));
     renameSync(`${outFile}.tmp`, outFile);
   };
-  let emulator: Emulator | undefined;
   try {
     const extension = vscode.extensions.getExtension<IdeogramUpscaleApi>(extensionId);
     if (!extension) throw new Error(`${extensionId} is not loaded`);
@@ -30,34 +32,36 @@ export async function run(): Promise<void> {
     const api = await extension.activate();
     const activateCallMs = performance.now() - started;
     const { activateMs } = api.diagnostics();
-    const traffic = api.countPanelTraffic();
-
-    // A batch with the panel open, against an emulator in this extension host.
-    emulator = new Emulator({ key, shape: 'wrapped' });
-    const url = await emulator.start();
-    await vscode.workspace.getConfiguration('ideogramUpscale').update('baseUrl', url, vscode.ConfigurationTarget.Global);
-    await vscode.commands.executeCommand('ideogramUpscale.setApiKey', key);
-    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const folder = vscode.workspace.workspaceFolders?.[0];
     if (!folder) throw new Error('no workspace folder is open');
+
+    const scan = await scanFigures(folder);
+
+    const traffic = api.countPanelTraffic();
+    await vscode.workspace.getConfiguration('ideogramUpscale').update('baseUrl', emulatorUrl, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('ideogramUpscale.setApiKey', key);
     const uris: vscode.Uri[] = [];
-    for (let i = 0; i < batchSize; i++) {
+    for (let i = 0; i < batchImages; i++) {
       const fixture = fixtures[i % fixtures.length];
-      const target = vscode.Uri.joinPath(folder, 'bench', `image-${String(i + 1).padStart(2, '0')}${fixture.slice(fixture.lastIndexOf('.'))}`);
-      await vscode.workspace.fs.copy(vscode.Uri.joinPath(folder, 'assets', fixture), target, { overwrite: true });
+      const target = vscode.Uri.joinPath(folder.uri, 'bench', `image-${String(i + 1).padStart(3, '0')}${fixture.slice(fixture.lastIndexOf('.'))}`);
+      await vscode.workspace.fs.copy(vscode.Uri.joinPath(folder.uri, 'assets', fixture), target, { overwrite: true });
       uris.push(target);
     }
     await vscode.commands.executeCommand('ideogramUpscale.showResults');
     // The page asks for the job list once loaded: that first message says the panel is live.
-    const until = Date.now() + 60_000;
-    while (traffic.panelMessages === 0) {
-      if (Date.now() > until) throw new Error('the results panel did not load within 60 s');
-      await sleep(100);
-    }
+    await until(() => traffic.panelMessages > 0, 60_000, 'the results panel did not load within 60 s');
     await sleep(500);
+    writeFileSync(`${outFile}.ready`, '');
+    await until(() => existsSync(`${outFile}.go`), 60_000, 'the driver did not start watching the panel within 60 s');
+
     const before = { ...traffic };
+    const memory = sampleMemory();
+    const profiler = await startProfile();
     const batchStarted = performance.now();
-    const summary = await vscode.commands.executeCommand<{ jobs: { state: string; error?: string; saved: string[] }[] } | undefined>('ideogramUpscale.upscale', uris[0], uris, { params: 'defaults', output: 'nextToOriginal' });
+    const summary = await vscode.commands.executeCommand<{ jobs: { state: string; error?: string }[] } | undefined>('ideogramUpscale.upscale', uris[0], uris, { params: 'defaults', output: 'nextToOriginal' });
     const batchMs = performance.now() - batchStarted;
+    const rss = memory.stop();
+    await profiler?.(`${outFile}.cpuprofile`);
     await sleep(1000); // anything posted just after the command returned
     const after = { ...traffic };
     write({
@@ -65,21 +69,60 @@ export async function run(): Promise<void> {
       activeBefore,
       activateMs,
       activateCallMs,
+      scan,
       before,
       after,
       batchMs,
+      rss,
       jobs: summary?.jobs.length ?? 0,
       done: summary?.jobs.filter((j) => j.state === 'done' && !j.error).length ?? 0,
       firstError: summary?.jobs.find((j) => j.error)?.error,
-      submits: emulator.stats.submits,
     });
   } catch (err) {
     write({ error: (err as Error).stack ?? String(err) });
-  } finally {
-    await emulator?.stop();
+  }
+}
+
+/** This process's RSS every 50 ms: its value at the start and the peak of each half of the run. */
+function sampleMemory(): { stop(): { baseline: number; firstHalfPeak: number; secondHalfPeak: number; samples: number } } {
+  const baseline = process.memoryUsage.rss();
+  const samples: { at: number; rss: number }[] = [];
+  const started = performance.now();
+  const timer = setInterval(() => samples.push({ at: performance.now() - started, rss: process.memoryUsage.rss() }), 50);
+  return {
+    stop() {
+      clearInterval(timer);
+      const half = (performance.now() - started) / 2;
+      const peak = (list: typeof samples) => Math.max(baseline, ...list.map((s) => s.rss));
+      return { baseline, firstHalfPeak: peak(samples.filter((s) => s.at <= half)), secondHalfPeak: peak(samples.filter((s) => s.at > half)), samples: samples.length };
+    },
+  };
+}
+
+async function until(condition: () => boolean, ms: number, failure: string): Promise<void> {
+  const end = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error(failure);
+    await sleep(100);
   }
 }
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/** With IDEOGRAM_BENCH_PROFILE set, a CPU profile of this process over the batch, to find where its time goes. */
+async function startProfile(): Promise<((path: string) => Promise<void>) | undefined> {
+  if (!process.env.IDEOGRAM_BENCH_PROFILE) return undefined;
+  const { Session } = await import('node:inspector');
+  const session = new Session();
+  session.connect();
+  const post = (method: string) => new Promise<unknown>((resolve, reject) => session.post(method, (err, result) => (err ? reject(err) : resolve(result))));
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  return async (path) => {
+    const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+    writeFileSync(path, JSON.stringify(profile));
+    session.disconnect();
+  };
 }

@@ -1,0 +1,49 @@
+import type { Frame } from 'playwright-core';
+
+/** What the results panel's page did while the batch ran. */
+export interface PageWatch {
+  /** Messages that update one job's card (`job`, `state`) for a card already shown. */
+  updates: number;
+  /** Of those, how many changed some other card, and the most cards one changed. */
+  touchingOthers: number;
+  mostOthers: number;
+  /** Cards that a message added. */
+  added: number;
+  /** Changes made by the page's own once-a-second clock, outside any message. */
+  clockWrites: number;
+}
+
+/**
+ * Watches the page's DOM: after the page has handled each message (a listener added after the
+ * page's own runs after it, in the same dispatch), the changes it made are taken and the cards they
+ * belong to counted. Written as a string: it runs in the page, which this project compiles apart.
+ */
+const script = `(() => {
+  const watch = { updates: 0, touchingOthers: 0, mostOthers: 0, added: 0, clockWrites: 0 };
+  const app = document.getElementById('app');
+  const cardOf = (node) => (node.nodeType === 1 ? node : node.parentElement)?.closest('.job')?.dataset.jobId;
+  const observer = new MutationObserver((records) => { watch.clockWrites += records.length; });
+  observer.observe(app, { subtree: true, childList: true, attributes: true, characterData: true });
+  window.addEventListener('message', (event) => {
+    const records = observer.takeRecords();
+    const m = event.data;
+    const own = m && m.type === 'job' ? m.job.id : m && m.type === 'state' ? m.jobId : undefined;
+    if (!own) return;
+    const isNew = records.some((r) => r.target === app && [...r.addedNodes].some((n) => n.dataset && n.dataset.jobId === own));
+    if (isNew) { watch.added++; return; }
+    const others = new Set();
+    for (const r of records) { const card = cardOf(r.target); if (card && card !== own) others.add(card); }
+    watch.updates++;
+    if (others.size) watch.touchingOthers++;
+    watch.mostOthers = Math.max(watch.mostOthers, others.size);
+  });
+  window.__benchWatch = watch;
+})()`;
+
+export async function installPageWatch(frame: Frame): Promise<void> {
+  await frame.evaluate(script);
+}
+
+export async function readPageWatch(frame: Frame): Promise<PageWatch> {
+  return (await frame.evaluate('({ ...window.__benchWatch })')) as PageWatch;
+}
