@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
 import { UpscaleClient, UpscaleOutcome } from '../core/api/client';
@@ -10,6 +10,7 @@ import { sha256 } from '../core/files/hash';
 import { t } from '../core/i18n';
 import { hasExtensionOf } from '../core/images/extensions';
 import { formatInfo, isUpscalable, readSize, sniffFormat } from '../core/images/format';
+import { readBytes, statOf } from './fileAccess';
 import { BatchInfo, JobRecord, JobStore, StoredImage } from './jobStore';
 
 export interface RunnerDeps {
@@ -30,6 +31,7 @@ export class JobRunner implements vscode.Disposable {
   private readonly aborts = new Map<string, AbortController>();
   /** Set when the extension host ends: a job stopped by that keeps its last recorded step, to be told as interrupted. */
   private disposed = false;
+  private preparing: Promise<unknown> = Promise.resolve();
 
   constructor(
     readonly store: JobStore,
@@ -48,15 +50,29 @@ export class JobRunner implements vscode.Disposable {
     return job;
   }
 
+  /** Preparations run one after another, in the order the jobs asked. */
+  private inTurn(signal: AbortSignal, work: () => Promise<void>): Promise<void> {
+    const turn = this.preparing.then(() => {
+      if (signal.aborted) throw new UpscaleError('cancelled', 'Cancelled.');
+      return work();
+    });
+    this.preparing = turn.catch(() => undefined);
+    return turn;
+  }
+
   cancel(id: string): void {
     this.aborts.get(id)?.abort();
   }
 
   /** Settles when the job has ended, whatever its end; never throws. */
   run(job: JobRecord, profile: ServiceProfile, batch: AbortSignal): Promise<JobRecord> {
-    return this.guarded(job, batch, async (signal, store) => {
+    let copy: StoredImage | undefined;
+    const prepare = async () => {
       await mkdir(job.dir, { recursive: true });
-      const copy = await this.copySource(job);
+      copy = await this.copySource(job);
+    };
+    return this.guarded(job, batch, async (signal, store) => {
+      if (!copy) throw new UpscaleError('interrupted', t('The copy of the original is gone; use "Run again".'));
       const upload = await fileToUpload(copy.path, formatInfo[copy.format].mime, basename(job.source.path));
       return this.deps.client().upscale(profile, upload, job.params, {
         signal,
@@ -64,7 +80,7 @@ export class JobRunner implements vscode.Disposable {
         onTask: (taskId, requestId) => void store.step(job.id, { taskId, requestId }),
         onInflightLimit: () => this.deps.limit.narrow(),
       });
-    });
+    }, prepare);
   }
 
   /**
@@ -79,11 +95,12 @@ export class JobRunner implements vscode.Disposable {
   }
 
   /**
-   * One job's life around what reaches the service: its turn from the in-flight limit (first of
-   * all, so that jobs go in the order they were queued), the downloads, the checks of each result,
-   * and the end recorded whatever it is.
+   * One job's life around what reaches the service: what it needs before it is sent (read and
+   * checked one job at a time, in the order they were queued, so that a bad file fails at once
+   * and a slot is never held while a file is read), its turn from the in-flight limit, the
+   * downloads, the checks of each result, and the end recorded whatever it is.
    */
-  private async guarded(job: JobRecord, batch: AbortSignal, reach: (signal: AbortSignal, store: JobStore) => Promise<UpscaleOutcome>): Promise<JobRecord> {
+  private async guarded(job: JobRecord, batch: AbortSignal, reach: (signal: AbortSignal, store: JobStore) => Promise<UpscaleOutcome>, prepare?: () => Promise<void>): Promise<JobRecord> {
     // The job's own controller also ends when the batch is cancelled.
     const own = this.aborts.get(job.id) ?? new AbortController();
     this.aborts.set(job.id, own);
@@ -94,6 +111,7 @@ export class JobRunner implements vscode.Disposable {
     const store = this.store;
     let release: (() => void) | undefined;
     try {
+      if (prepare) await this.inTurn(signal, prepare);
       if (signal.aborted) throw new UpscaleError('cancelled', 'Cancelled.');
       release = await this.deps.limit.acquire(job.params.numImages ?? 1, signal);
       await store.step(job.id, { startedAt: Date.now() });
@@ -154,7 +172,7 @@ export class JobRunner implements vscode.Disposable {
     return { stored, alphaRebuilt: checked.alphaRebuilt, aspectMatches: checked.aspect?.matches };
   }
 
-  /** Reads the original once through `workspace.fs` (remote workspaces too) and checks it can be sent. */
+  /** Reads the original once (any scheme, see fileAccess.ts) and checks it can be sent. */
   private async copySource(job: JobRecord): Promise<StoredImage> {
     const name = basename(job.source.path);
     let stat: { size: number; isFolder: boolean };
@@ -172,7 +190,7 @@ export class JobRunner implements vscode.Disposable {
     }
     let bytes: Uint8Array;
     try {
-      bytes = job.source.scheme === 'file' ? await readFile(job.source.fsPath) : await vscode.workspace.fs.readFile(job.source);
+      bytes = await readBytes(job.source);
     } catch (err) {
       throw new UpscaleError('input', t('{0} cannot be read ({1}); check that it exists and can be opened.', name, (err as Error).message));
     }
@@ -194,20 +212,6 @@ export class JobRunner implements vscode.Disposable {
     await this.store.step(job.id, { sourceCopy: copy, sourceHash: sha256(bytes) });
     return copy;
   }
-}
-
-/**
- * A file on this machine's disk is read with node's fs: `workspace.fs` may go through the window
- * (it does in a browser-served VS Code), where each call waits on whatever the window is drawing,
- * and this read happens while the image holds one of the service's in-flight slots.
- */
-async function statOf(uri: vscode.Uri): Promise<{ size: number; isFolder: boolean }> {
-  if (uri.scheme === 'file') {
-    const s = await stat(uri.fsPath);
-    return { size: s.size, isFolder: s.isDirectory() };
-  }
-  const s = await vscode.workspace.fs.stat(uri);
-  return { size: s.size, isFolder: (s.type & vscode.FileType.Directory) !== 0 };
 }
 
 /** Three significant digits at most: 0.005, 9.87, 10. */

@@ -1,13 +1,14 @@
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { sha256 } from '../core/files/hash';
 import { outputName } from '../core/files/naming';
 import { t } from '../core/i18n';
 import { formatInfo, UpscalableFormat } from '../core/images/format';
 import type { MetadataMode } from '../core/images/metadata';
+import { exists, readBytes, writeAtomic } from './fileAccess';
 import { JobRecord, ResultRecord } from './jobStore';
 
-/** What to do with a finished result; every write goes through `workspace.fs` (remote workspaces too). */
+/** What to do with a finished result; files are read and written through fileAccess.ts. */
 
 export class OutputError extends Error {}
 
@@ -80,7 +81,7 @@ export async function replaceOriginal(job: JobRecord, result: ResultRecord, opti
   }
   let current: Uint8Array;
   try {
-    current = await vscode.workspace.fs.readFile(job.source);
+    current = await readBytes(job.source);
   } catch {
     throw new OutputError(t('{0} no longer exists; use "Save as…" to keep the result.', name));
   }
@@ -115,7 +116,7 @@ export async function undoReplace(record: UndoRecord): Promise<vscode.Uri> {
   const name = target.path.slice(target.path.lastIndexOf('/') + 1);
   let current: Uint8Array | undefined;
   try {
-    current = await vscode.workspace.fs.readFile(target);
+    current = await readBytes(target);
   } catch {
     current = undefined; // deleted since: restoring it loses nothing
   }
@@ -126,48 +127,8 @@ export async function undoReplace(record: UndoRecord): Promise<vscode.Uri> {
   return target;
 }
 
-/**
- * Writes through a temporary file in the same folder and a rename, so the target is either the
- * old file or the whole new one, never half-written. Returns false when `overwrite` is false and
- * the name was taken meanwhile.
- */
-async function writeAtomic(target: vscode.Uri, bytes: Uint8Array, overwrite: boolean): Promise<boolean> {
-  const name = target.path.slice(target.path.lastIndexOf('/') + 1);
-  const temp = vscode.Uri.joinPath(target, '..', `.${name}.${process.pid}-${Date.now().toString(36)}.part`);
-  if (target.scheme === 'file' && overwrite) {
-    // workspace.fs renames over an existing file by deleting it first, which leaves a moment with
-    // no file at all; on the extension host's own disk (local, or the remote one) a POSIX rename
-    // replaces it in one step.
-    await writeFile(temp.fsPath, bytes);
-    try {
-      await rename(temp.fsPath, target.fsPath);
-    } catch (err) {
-      await rm(temp.fsPath, { force: true });
-      throw err;
-    }
-    return true;
-  }
-  await vscode.workspace.fs.writeFile(temp, bytes);
-  try {
-    await vscode.workspace.fs.rename(temp, target, { overwrite });
-    return true;
-  } catch (err) {
-    await vscode.workspace.fs.delete(temp).then(undefined, () => undefined);
-    if (!overwrite && (await exists(target))) return false;
-    throw err;
-  }
-}
-
 function storedOf(result: ResultRecord): NonNullable<ResultRecord['stored']> {
   if (!result.stored) throw new OutputError(t('This result was withheld by the service; there is nothing to save.'));
   return result.stored;
 }
 
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
-  }
-}
