@@ -19,8 +19,8 @@ export async function runBatch(
   onEnded: (job: JobRecord) => Promise<void>,
   batch?: BatchInfo,
 ): Promise<JobRecord[]> {
-  const jobs: JobRecord[] = [];
-  for (const source of sources) jobs.push(await runner.enqueue(source, params, batch));
+  // Added in order at once; their records are written side by side.
+  const jobs = await Promise.all(sources.map((source) => runner.enqueue(source, params, batch)));
   // Every job of the batch listens to its signal at once.
   setMaxListeners(jobs.length + 10, signal);
   await Promise.all(jobs.map(async (job) => onEnded(await runner.run(job, profile, signal))));
