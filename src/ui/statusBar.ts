@@ -6,8 +6,12 @@ export function runningJobsStatus(jobs: JobStore): vscode.Disposable {
   const item = vscode.window.createStatusBarItem('ideogramUpscale.running', vscode.StatusBarAlignment.Left, 10);
   item.name = vscode.l10n.t('Ideogram Upscale');
   item.command = 'ideogramUpscale.showResults';
+  let shown = 0;
   const listener = jobs.onDidChange(() => {
     const running = jobs.running.length;
+    // A job's steps change nothing here; each update of the item is a message to the window.
+    if (running === shown) return;
+    shown = running;
     if (running === 0) {
       item.hide();
       return;
