@@ -21,7 +21,7 @@ export function* pollDelays(tuning: PollTuning, expectedMs?: number): Generator<
   let at = 0;
   if (expectedMs !== undefined && expectedMs > 0) {
     // Just after the expected end; then two short looks before the cold schedule takes over.
-    const aim = Math.round(expectedMs * 1.02 + 20);
+    const aim = Math.round(expectedMs * 1.01 + 10);
     yield aim;
     at = aim;
     for (const share of [0.1, 0.2]) {
