@@ -11,6 +11,8 @@ export interface PageWatch {
   added: number;
   /** Changes made by the page's own once-a-second clock, outside any message. */
   clockWrites: number;
+  /** Messages seen, by type. */
+  byType: Record<string, number>;
 }
 
 /**
@@ -19,7 +21,7 @@ export interface PageWatch {
  * belong to counted. Written as a string: it runs in the page, which this project compiles apart.
  */
 const script = `(() => {
-  const watch = { updates: 0, touchingOthers: 0, mostOthers: 0, added: 0, clockWrites: 0 };
+  const watch = { updates: 0, touchingOthers: 0, mostOthers: 0, added: 0, clockWrites: 0, byType: {} };
   const app = document.getElementById('app');
   const cardOf = (node) => (node.nodeType === 1 ? node : node.parentElement)?.closest('.job')?.dataset.jobId;
   const observer = new MutationObserver((records) => { watch.clockWrites += records.length; });
@@ -27,6 +29,8 @@ const script = `(() => {
   window.addEventListener('message', (event) => {
     const records = observer.takeRecords();
     const m = event.data;
+    const type = m && typeof m.type === 'string' ? m.type : 'other';
+    watch.byType[type] = (watch.byType[type] || 0) + 1;
     const own = m && m.type === 'job' ? m.job.id : m && m.type === 'state' ? m.jobId : undefined;
     if (!own) return;
     const isNew = records.some((r) => r.target === app && [...r.addedNodes].some((n) => n.dataset && n.dataset.jobId === own));
@@ -45,5 +49,5 @@ export async function installPageWatch(frame: Frame): Promise<void> {
 }
 
 export async function readPageWatch(frame: Frame): Promise<PageWatch> {
-  return (await frame.evaluate('({ ...window.__benchWatch })')) as PageWatch;
+  return (await frame.evaluate('({ ...window.__benchWatch, byType: { ...window.__benchWatch.byType } })')) as PageWatch;
 }

@@ -77,7 +77,7 @@ export async function vscodeFigures(): Promise<Figure[]> {
     judge('batch memory', `the extension host's RSS grew ${round(growth / MB, 1)} MB over the batch (from ${round(v.rss.baseline / MB)} MB; ${v.rss.samples} samples every 50 ms)`, round(growth / MB, 1), 'MB', { op: '<=', limit: 64 }, { ...v.rss }),
     judge('batch memory, second half', `its peak grew ${round(laterGrowth / MB, 1)} MB more over the second 100 images than over the first`, round(laterGrowth / MB, 1), 'MB', { op: '<=', limit: 8 }, { ...v.rss }),
     judge('panel', `${v.jobs} cards: ${messages} messages, ${round(bytes / KB, 1)} KB to the results panel = ${round(bytes / v.jobs / KB, 2)} KB and ${round(messages / v.jobs, 1)} messages per image`, round(bytes / v.jobs / KB, 2), 'KB per image', { op: '<', limit: 2 }, { messages, bytes, before: v.before, after: v.after }),
-    judge('panel, other cards', `of ${watch.updates} updates of a card seen in the page, ${watch.touchingOthers} changed another card (at most ${watch.mostOthers}); ${watch.added} cards added, ${watch.clockWrites} clock updates by the page's timer`, watch.touchingOthers, 'updates', { op: '<=', limit: 0 }, { ...watch }),
+    judge('panel, other cards', `of ${watch.updates} updates of a card seen in the page, ${watch.touchingOthers} changed another card (at most ${watch.mostOthers}); ${watch.clockWrites} clock updates by the page's timer; messages by type ${JSON.stringify(watch.byType)}`, watch.touchingOthers, 'updates', { op: '<=', limit: 0 }, { ...watch }),
   ];
 }
 

@@ -93,7 +93,11 @@ interface Task {
   neverEnds?: boolean;
   /** How long it takes, when not the emulator's `taskMs`. */
   durationMs?: number;
-  images: { url: string; seed: number; resolution: string }[];
+  /** Images asked for; they count as in flight until the task ends. */
+  count: number;
+  /** Undefined while the pictures are being made; `readyAt` is when they were. */
+  readyAt?: number;
+  images?: { url: string; seed: number; resolution: string }[];
   failMessage?: string;
 }
 
@@ -108,7 +112,7 @@ export class Emulator {
   private answering = 0;
   private readonly files = new Map<string, { bytes: Uint8Array; mime: string }>();
   /** What `upscaleOnce` made, by upload and options. */
-  private readonly made = new Map<string, { bytes: Uint8Array; mime: string; resolution: string }[]>();
+  private readonly made = new Map<string, Promise<{ bytes: Uint8Array; mime: string; resolution: string }[]>>();
   private readonly tasks = new Map<string, Task>();
   /** Results of `largeResultBytes`: their sizes, the bytes being made as they are served. */
   private readonly largeFiles = new Map<string, number>();
@@ -278,19 +282,24 @@ export class Emulator {
     let images = 0;
     const now = Date.now();
     for (const task of this.tasks.values()) {
-      if (task.neverEnds || now - task.createdAt < (task.durationMs ?? this.options.taskMs)) images += task.images.length;
+      if (task.neverEnds || !task.images || now - task.createdAt < (task.durationMs ?? this.options.taskMs)) images += task.count;
     }
     return images;
   }
 
   private async answerUpload(res: ServerResponse, request: Record<string, unknown>, bytes: Uint8Array, count: number, failTask: boolean, durationMs?: number): Promise<void> {
     const seed = typeof request.seed === 'number' ? request.seed : Math.floor(Math.random() * 2147483647);
-    const made = this.options.largeResultBytes !== undefined ? this.largeResults(this.options.largeResultBytes, count) : this.options.echoOnly ? this.storedResults(count) : await this.upscaleOnce(bytes, count);
+    const making = this.options.largeResultBytes !== undefined ? Promise.resolve(this.largeResults(this.options.largeResultBytes, count)) : this.options.echoOnly ? Promise.resolve(this.storedResults(count)) : this.upscaleOnce(bytes, count);
     const unsafe = this.takeFault('result')?.action === 'unsafe';
-    const images = made.map((m, i) => ({ url: unsafe ? '' : m.url, seed: seed + i, resolution: m.resolution }));
+    const imagesOf = (made: { url: string; resolution: string }[]) => made.map((m, i) => ({ url: unsafe ? '' : m.url, seed: seed + i, resolution: m.resolution }));
     const id = requestId();
     if (this.options.shape === 'task') {
-      const task: Task = { id: randomUUID(), createdAt: Date.now(), images, durationMs };
+      // A task service answers at once and makes the pictures while the task runs.
+      const task: Task = { id: randomUUID(), createdAt: Date.now(), count, images: undefined, durationMs };
+      making.then(
+        (made) => ((task.images = imagesOf(made)), (task.readyAt = Date.now())),
+        (err: Error) => ((task.images = []), (task.failMessage = `upscale failed: ${err.message}`)),
+      );
       const fault = this.takeFault('task');
       if (this.options.taskOutcome === 'failed' || fault?.action === 'fail' || failTask) {
         task.failMessage = 'upscale failed: image could not be processed';
@@ -304,6 +313,7 @@ export class Emulator {
         data: { task_id: task.id, task_status: 'submitted', created_at: task.createdAt, updated_at: task.createdAt },
       });
     }
+    const images = imagesOf(await making);
     const list = {
       created: new Date().toISOString(),
       data: images.map((i) => ({
@@ -332,7 +342,7 @@ export class Emulator {
     if (!task) {
       return json(res, 404, { code: 1201, message: `task ${id} not found` });
     }
-    const done = !task.neverEnds && Date.now() - task.createdAt >= (task.durationMs ?? this.options.taskMs);
+    const done = !task.neverEnds && task.images !== undefined && Date.now() - task.createdAt >= (task.durationMs ?? this.options.taskMs);
     const status = !done ? 'processing' : task.failMessage ? 'failed' : 'succeed';
     json(res, 200, {
       code: 0,
@@ -344,8 +354,8 @@ export class Emulator {
         task_status_msg: status === 'failed' ? task.failMessage : '',
         created_at: task.createdAt,
         // When the status last changed, as a service reports it: a finished task's end.
-        updated_at: done && !task.neverEnds ? task.createdAt + (task.durationMs ?? this.options.taskMs) : Date.now(),
-        task_result: status === 'succeed' ? { images: task.images.filter((img) => img.url !== '').map((img, index) => ({ index, url: img.url })) } : undefined,
+        updated_at: done ? Math.max(task.createdAt + (task.durationMs ?? this.options.taskMs), task.readyAt ?? 0) : Date.now(),
+        task_result: status === 'succeed' ? { images: task.images!.filter((img) => img.url !== '').map((img, index) => ({ index, url: img.url })) } : undefined,
       },
     });
   }
@@ -448,12 +458,14 @@ export class Emulator {
    */
   private async upscaleOnce(source: Uint8Array, count: number): Promise<{ url: string; resolution: string }[]> {
     const key = createHash('sha256').update(source).update(JSON.stringify({ count, options: this.options })).digest('hex');
-    const made = this.made.get(key);
-    if (!made) {
-      const fresh = await this.upscale(source, count);
-      this.made.set(key, fresh.map((r) => ({ ...this.files.get(new URL(r.url).pathname.slice('/files/'.length))!, resolution: r.resolution })));
-      return fresh;
+    let making = this.made.get(key);
+    if (!making) {
+      // Kept while it is made, so that uploads of the same picture at the same moment wait for it.
+      making = this.upscale(source, count).then((fresh) => fresh.map((r) => ({ ...this.files.get(new URL(r.url).pathname.slice('/files/'.length))!, resolution: r.resolution })));
+      this.made.set(key, making);
+      making.catch(() => this.made.delete(key));
     }
+    const made = await making;
     return made.map((m) => {
       const name = `${randomUUID()}.${formatInfo[sniffFormat(m.bytes) as UpscalableFormat].ext}`;
       this.files.set(name, { bytes: m.bytes, mime: m.mime });
