@@ -134,8 +134,9 @@ function grid(source: Pixels, result: Pixels, longSide: number, scale: number, m
   // positions that fall on its pixel centres.
   const rw = Math.max(1, Math.round((result.width * kx) / scale));
   const rh = Math.max(1, Math.round((result.height * ky) / scale));
-  const smallResult = resizePixels(resizePixels(result, { width: rw, height: rh }), { width: rw * 4, height: rh * 4 });
-  return { kx, ky, u, v, rgb, clear, count, result: smallResult, rx: (rw * 4) / result.width, ry: (rh * 4) / result.height, bounds, seen: new Float32Array(count * 3) };
+  const enlarge = Math.max(1, Math.min(4, Math.floor(1024 / Math.max(rw, rh))));
+  const smallResult = resizePixels(resizePixels(result, { width: rw, height: rh }), { width: rw * enlarge, height: rh * enlarge });
+  return { kx, ky, u, v, rgb, clear, count, result: smallResult, rx: (rw * enlarge) / result.width, ry: (rh * enlarge) / result.height, bounds, seen: new Float32Array(count * 3) };
 }
 
 /**
