@@ -205,6 +205,7 @@ function resultActions(result: ResultView): HTMLElement {
   box.append(row);
   if (result.aspectMismatch) box.append(note('aspect', 'warning', labels.aspectMismatch, 'note warning'));
   if (result.alphaRebuilt) box.append(note('alpha', 'info', labels.alphaRebuilt, 'note'));
+  if (result.alphaUnaligned) box.append(note('alpha-unaligned', 'warning', labels.alphaUnaligned, 'note warning'));
   if (result.replaced) {
     const note = keyed(el('p', 'replaced-note'), 'replaced');
     note.append(icon('check'), el('span', undefined, labels.replacedNote));

@@ -130,7 +130,7 @@ export class JobRunner implements vscode.Disposable {
       }
       for (const [index, image] of outcome.images.entries()) {
         const part = parts.get(index);
-        const kept = part ? await this.keepResult(copy, job.dir, index, part) : undefined;
+        const kept = part ? await this.keepResult(copy, job.dir, index, part, basename(job.source.path)) : undefined;
         await store.addResult(job.id, { id: `r${index}`, withheld: !image.isImageSafe, seed: image.seed, ...kept });
       }
       await store.finish(job.id);
@@ -158,7 +158,7 @@ export class JobRunner implements vscode.Disposable {
    * Gives an opaque result back the original's transparency and compares proportions, then keeps
    * the result under its real format's name. The codecs load here, on first use.
    */
-  private async keepResult(source: StoredImage, dir: string, index: number, part: string) {
+  private async keepResult(source: StoredImage, dir: string, index: number, part: string, name: string) {
     const { checkResult } = require('../core/images/resultChecks') as typeof import('../core/images/resultChecks');
     const checked = await checkResult(await readFile(source.path), await readFile(part), { rebuildTransparency: this.deps.rebuildTransparency() });
     const path = join(dir, `result-${index}.${formatInfo[checked.format].ext}`);
@@ -169,7 +169,8 @@ export class JobRunner implements vscode.Disposable {
       await rename(part, path);
     }
     const stored: StoredImage = { path, format: checked.format, bytes: checked.bytes.length, size: checked.size };
-    return { stored, alphaRebuilt: checked.alphaRebuilt, aspectMatches: checked.aspect?.matches };
+    if (checked.alphaUnaligned) this.deps.log.info(`${name}: result ${index + 1} is cropped or padded and could not be lined up with the original; it is kept opaque.`);
+    return { stored, alphaRebuilt: checked.alphaRebuilt, alphaUnaligned: checked.alphaUnaligned, aspectMatches: checked.aspect?.matches };
   }
 
   /** Reads the original once (any scheme, see fileAccess.ts) and checks it can be sent. */

@@ -27,6 +27,8 @@ export interface ResultRecord {
   readonly replacedAt?: number;
   /** The original's transparency was put back into an opaque result. */
   readonly alphaRebuilt?: boolean;
+  /** The original's transparency could not be lined up with a cropped or padded result, which stays opaque. */
+  readonly alphaUnaligned?: boolean;
   /** False when the service cropped or padded: the proportions differ from the original's. */
   readonly aspectMatches?: boolean;
 }

@@ -181,6 +181,7 @@ export class ResultsPanel implements vscode.Disposable {
         replaced: r.replacedAt !== undefined,
         canUndo: this.handlers.canUndo(job, r.id),
         alphaRebuilt: r.alphaRebuilt === true,
+        alphaUnaligned: r.alphaUnaligned === true,
         aspectMismatch: r.aspectMatches === false,
       })),
     };
@@ -243,6 +244,7 @@ function labels(): Labels {
     requestId: t('Request id {0}'),
     from: t('from {0} to {1} ({2}×)'),
     alphaRebuilt: t('The service returned an opaque image; the original\'s transparency was put back.'),
+    alphaUnaligned: t('The service returned an opaque image, cropped or padded so that the original\'s transparency could not be lined up with it; it was left opaque.'),
     aspectMismatch: t('The service cropped or padded this image: its proportions differ from the original\'s (dashed outline). Replace is refused; save it next to the original instead.'),
   };
 }

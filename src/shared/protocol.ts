@@ -27,6 +27,8 @@ export interface ResultView {
   canUndo: boolean;
   /** The original's transparency was put back into an opaque result. */
   alphaRebuilt: boolean;
+  /** The original was transparent, but the cropped or padded result could not be lined up with it: it stays opaque. */
+  alphaUnaligned: boolean;
   /** The service cropped or padded: the proportions differ from the original's (Replace is refused). */
   aspectMismatch: boolean;
 }
@@ -104,6 +106,7 @@ export type LabelKey =
   | 'requestId'
   | 'from'
   | 'alphaRebuilt'
+  | 'alphaUnaligned'
   | 'aspectMismatch';
 
 const id = (v: unknown): v is string => typeof v === 'string' && /^[\w-]{1,64}$/.test(v);

@@ -4,7 +4,7 @@ import { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { loadCodecs, Pixels } from '../../src/core/images/codecs';
 import { answerWithStatus, Fault, FaultName, faults, resetMidUpload } from './faults';
-import { flattenOnBlack } from '../support/imageFixtures';
+import { flattenOnBlack, windowOf } from '../support/imageFixtures';
 import { formatInfo, sniffFormat, isUpscalable, UpscalableFormat } from '../../src/core/images/format';
 
 /**
@@ -29,6 +29,8 @@ export interface EmulatorOptions {
   flatten?: boolean;
   /** Results cropped to a centred square, as a service that crops to a supported aspect ratio. */
   crop?: 'square';
+  /** Results padded with white to a centred square, as a service that letterboxes to a supported aspect ratio. */
+  pad?: 'square';
   /** A failure to produce (see faults.ts), for the first `faultTimes` requests it applies to. */
   fault?: FaultName;
   faultTimes?: number;
@@ -482,9 +484,10 @@ export class Emulator {
     const codecs = await loadCodecs();
     const decoded = await codecs.decode(source);
     let big = doubleSize(decoded);
-    // What real upscalers are seen to do: drop transparency, crop to a supported aspect ratio.
+    // What real upscalers are seen to do: drop transparency, crop or pad to a supported aspect ratio.
     if (this.options.flatten) big = flattenOnBlack(big);
     if (this.options.crop === 'square') big = cropSquare(big);
+    if (this.options.pad === 'square') big = padSquare(big);
     const format = this.options.resultFormat ?? decoded.format;
     const { mime, ext } = formatInfo[format];
     const out = [];
@@ -509,6 +512,12 @@ function cropSquare(p: Pixels): Pixels {
     data.set(p.data.subarray(((top + y) * p.width + left) * 4, ((top + y) * p.width + left + side) * 4), y * side * 4);
   }
   return { width: side, height: side, data };
+}
+
+/** The image in the middle of a white square. */
+function padSquare(p: Pixels): Pixels {
+  const side = Math.max(p.width, p.height);
+  return windowOf(p, -Math.floor((side - p.width) / 2), -Math.floor((side - p.height) / 2), side, side, [255, 255, 255, 255]);
 }
 
 function redder(p: Pixels, amount: number): Pixels {

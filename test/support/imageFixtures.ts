@@ -236,3 +236,93 @@ export function meanAlpha(p: Pixels): number {
   return sum / (p.width * p.height);
 }
 
+
+/**
+ * A transparent picture of anti-aliased shapes (a disc, a ring and a bar in three colours), as a
+ * logo would be: its coverage is worked out at 4×4 points a pixel.
+ */
+export function transparentShapes(width: number, height: number): Pixels {
+  const data = new Uint8ClampedArray(width * height * 4);
+  const shapes: [(x: number, y: number) => boolean, [number, number, number]][] = [
+    [(x, y) => (x - 0.3 * width) ** 2 + (y - 0.45 * height) ** 2 < (0.22 * height) ** 2, [220, 60, 40]],
+    [(x, y) => Math.abs(Math.hypot(x - 0.68 * width, y - 0.4 * height) - 0.2 * height) < 0.06 * height, [40, 90, 220]],
+    [(x, y) => x > 0.2 * width && x < 0.85 * width && y > 0.74 * height && y < 0.84 * height, [250, 200, 40]],
+  ];
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      let hits = 0;
+      const rgb = [0, 0, 0];
+      for (let sy = 0; sy < 4; sy++) {
+        for (let sx = 0; sx < 4; sx++) {
+          const shape = shapes.find(([inside]) => inside(x + (sx + 0.5) / 4, y + (sy + 0.5) / 4));
+          if (!shape) continue;
+          hits++;
+          for (let c = 0; c < 3; c++) rgb[c] += shape[1][c];
+        }
+      }
+      const at = (y * width + x) * 4;
+      if (hits) for (let c = 0; c < 3; c++) data[at + c] = rgb[c] / hits;
+      data[at + 3] = Math.round((hits * 255) / 16);
+    }
+  }
+  return { width, height, data };
+}
+
+/**
+ * The `width`×`height` part of `p` whose corner is at (`left`, `top`): a crop when it lies inside,
+ * padding with `fill` (RGBA) where it goes beyond.
+ */
+export function windowOf(p: Pixels, left: number, top: number, width: number, height: number, fill: [number, number, number, number] = [0, 0, 0, 255]): Pixels {
+  const data = new Uint8ClampedArray(width * height * 4);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const sx = x + left;
+      const sy = y + top;
+      const inside = sx >= 0 && sy >= 0 && sx < p.width && sy < p.height;
+      data.set(inside ? p.data.subarray((sy * p.width + sx) * 4, (sy * p.width + sx) * 4 + 4) : fill, (y * width + x) * 4);
+    }
+  }
+  return { width, height, data };
+}
+
+/**
+ * Where the shapes' edges are in `a` and in `b` (the same size): on every row and column, the
+ * places the alpha crosses half, to a tenth of a pixel. Returns the largest and the mean distance
+ * between matching crossings, in pixels, and how many lines crossed a different number of times.
+ */
+export function edgeDistance(a: Pixels, b: Pixels): { max: number; mean: number; lines: number; mismatched: number } {
+  assert.deepEqual([a.width, a.height], [b.width, b.height]);
+  const crossings = (p: Pixels, line: number, vertical: boolean) => {
+    const length = vertical ? p.height : p.width;
+    const alpha = (i: number) => p.data[((vertical ? i * p.width + line : line * p.width + i) * 4) + 3];
+    const out: number[] = [];
+    for (let i = 1; i < length; i++) {
+      const [s, e] = [alpha(i - 1), alpha(i)];
+      if ((s < 128) !== (e < 128)) out.push(i - 1 + (128 - s) / (e - s));
+    }
+    return out;
+  };
+  let max = 0;
+  let sum = 0;
+  let n = 0;
+  let mismatched = 0;
+  let lines = 0;
+  for (const vertical of [false, true]) {
+    for (let line = 0; line < (vertical ? a.width : a.height); line++) {
+      const [ca, cb] = [crossings(a, line, vertical), crossings(b, line, vertical)];
+      if (ca.length === 0 && cb.length === 0) continue;
+      lines++;
+      if (ca.length !== cb.length) {
+        mismatched++;
+        continue;
+      }
+      for (let i = 0; i < ca.length; i++) {
+        const d = Math.abs(ca[i] - cb[i]);
+        max = Math.max(max, d);
+        sum += d;
+        n++;
+      }
+    }
+  }
+  return { max, mean: n ? sum / n : 0, lines, mismatched };
+}

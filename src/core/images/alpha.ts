@@ -28,11 +28,29 @@ export function alphaIsFlat(p: Pixels): boolean {
 }
 
 /**
- * Gives `result` the transparency of `source`: the source's alpha channel is scaled to the
- * result's size with a Lanczos-3 filter and put with the result's colours. Works for any pair of
- * sizes (non-integer factors, sizes that are not exact multiples, even different aspect ratios).
+ * Where a result lies on its original: the original's coordinates (in its pixels) of the result's
+ * top-left corner, and result pixels per original pixel. A service that crops gives a window
+ * inside the original; one that pads, a window larger than it.
  */
-export function rebuildAlpha(source: Pixels, result: Pixels): Pixels {
+export interface Window {
+  left: number;
+  top: number;
+  scaleX: number;
+  scaleY: number;
+}
+
+/** The whole original stretched onto the whole result. */
+export function wholeWindow(source: Size, result: Size): Window {
+  return { left: 0, top: 0, scaleX: result.width / source.width, scaleY: result.height / source.height };
+}
+
+/**
+ * Gives `result` the transparency of `source`: the source's alpha channel, seen through `window`
+ * (by default the whole source on the whole result), is scaled with a Lanczos-3 filter and put
+ * with the result's colours. Result pixels outside the source (a service's padding) become
+ * transparent, since the original had nothing there.
+ */
+export function rebuildAlpha(source: Pixels, result: Pixels, window: Window = wholeWindow(source, result)): Pixels {
   checkPixels(source);
   checkPixels(result);
   const { width, height } = result;
@@ -40,7 +58,7 @@ export function rebuildAlpha(source: Pixels, result: Pixels): Pixels {
   for (let i = 0, j = 3; i < alpha.length; i++, j += 4) {
     alpha[i] = source.data[j];
   }
-  const scaled = resampleChannels(alpha, source.width, source.height, 1, width, height);
+  const scaled = resampleChannels(alpha, source.width, source.height, 1, width, height, window);
   const data = new Uint8ClampedArray(width * height * 4);
   const rgb = result.data;
   for (let i = 0, j = 0; i < scaled.length; i++, j += 4) {
@@ -86,8 +104,8 @@ export function resizePixels(p: Pixels, size: Size): Pixels {
  * Scales an interleaved 8-bit image of `channels` channels with a separable Lanczos-3 filter.
  * Values are rounded and clamped to 0..255.
  */
-function resampleChannels(src: ArrayLike<number>, srcWidth: number, srcHeight: number, channels: number, width: number, height: number): Uint8ClampedArray {
-  const out = resampleFloat(src, srcWidth, srcHeight, channels, width, height);
+function resampleChannels(src: ArrayLike<number>, srcWidth: number, srcHeight: number, channels: number, width: number, height: number, window?: Window): Uint8ClampedArray {
+  const out = resampleFloat(src, srcWidth, srcHeight, channels, width, height, false, window);
   const bytes = new Uint8ClampedArray(out.length);
   for (let i = 0; i < out.length; i++) {
     bytes[i] = Math.round(out[i]); // Uint8ClampedArray clamps to 0..255
@@ -116,15 +134,19 @@ function lanczos(x: number): number {
   return (LOBES * Math.sin(px) * Math.sin(px / LOBES)) / (px * px);
 }
 
-function taps(srcLength: number, dstLength: number): Taps {
-  const scale = srcLength / dstLength;
+/** `offset`: the source coordinate of the output's first edge; `zoom`: output pixels per source pixel. */
+function taps(srcLength: number, dstLength: number, offset = 0, zoom = dstLength / srcLength): Taps {
+  const scale = 1 / zoom;
   const stretch = Math.max(scale, 1); // widen the kernel when shrinking
   const support = LOBES * stretch;
   const count = Math.ceil(support) * 2 + 1;
   const index = new Int32Array(dstLength * count);
   const weight = new Float32Array(dstLength * count);
   for (let i = 0; i < dstLength; i++) {
-    const center = (i + 0.5) * scale - 0.5;
+    const center = offset + (i + 0.5) * scale - 0.5;
+    if (center < -0.5 || center >= srcLength - 0.5) {
+      continue; // outside the source: no weights, so the output stays 0
+    }
     const first = Math.floor(center - support) + 1;
     let sum = 0;
     for (let k = 0; k < count; k++) {
@@ -146,7 +168,7 @@ function taps(srcLength: number, dstLength: number): Taps {
  * Separable resampling into floats. With `premultiply` (4 channels only) the colour channels are
  * weighted by alpha on the way in, so the output is premultiplied.
  */
-function resampleFloat(src: ArrayLike<number>, srcWidth: number, srcHeight: number, channels: number, width: number, height: number, premultiply = false): Float32Array {
+function resampleFloat(src: ArrayLike<number>, srcWidth: number, srcHeight: number, channels: number, width: number, height: number, premultiply = false, window?: Window): Float32Array {
   if (src.length !== srcWidth * srcHeight * channels || srcWidth <= 0 || srcHeight <= 0) {
     throw new RangeError('pixel data does not match its size');
   }
@@ -155,7 +177,7 @@ function resampleFloat(src: ArrayLike<number>, srcWidth: number, srcHeight: numb
     throw new RangeError('premultiplying needs RGBA');
   }
   // Horizontal pass: srcHeight rows of `width` outputs.
-  const tx = taps(srcWidth, width);
+  const tx = taps(srcWidth, width, window?.left, window?.scaleX);
   const mid = new Float32Array(width * srcHeight * c);
   for (let y = 0; y < srcHeight; y++) {
     const row = y * srcWidth * c;
@@ -193,7 +215,7 @@ function resampleFloat(src: ArrayLike<number>, srcWidth: number, srcHeight: numb
     }
   }
   // Vertical pass: whole rows at a time, for memory locality.
-  const ty = taps(srcHeight, height);
+  const ty = taps(srcHeight, height, window?.top, window?.scaleY);
   const rowLength = width * c;
   const out = new Float32Array(rowLength * height);
   for (let y = 0; y < height; y++) {

@@ -1,4 +1,5 @@
 import { alphaIsFlat, hasMeaningfulAlpha, rebuildAlpha } from './alpha';
+import { findWindow } from './alignment';
 import { AspectComparison, compareAspect } from './aspect';
 import { loadCodecs } from './codecs';
 import { readExifOrientation } from './exif';
@@ -17,6 +18,11 @@ export interface CheckedResult {
   size?: Size;
   /** The original's alpha channel was scaled and put back into the result. */
   alphaRebuilt: boolean;
+  /**
+   * The original was transparent and the result is opaque, but the result is cropped or padded
+   * and where it lies on the original could not be told for certain: it is left opaque.
+   */
+  alphaUnaligned?: boolean;
   aspect?: AspectComparison;
 }
 
@@ -39,7 +45,14 @@ export async function checkResult(source: Uint8Array, result: Uint8Array, option
   }
   // A JPEG result cannot hold alpha: the rebuilt image takes the original's format.
   const target: UpscalableFormat = format === 'jpeg' ? (sniffFormat(source) as UpscalableFormat) : format;
-  const rebuilt = rebuildAlpha(original, upscaled);
+  // A cropped or padded result takes the alpha of the part of the original it shows; stretched
+  // onto it, the mask would fall beside the shapes. A result of the original's proportions is
+  // taken whole unless the match finds it lies elsewhere.
+  const found = findWindow(original, upscaled);
+  if (!found.window && !aspect?.matches) {
+    return { bytes: result, format, size, alphaRebuilt: false, alphaUnaligned: true, aspect };
+  }
+  const rebuilt = rebuildAlpha(original, upscaled, found.window);
   const bytes = await codecs.encode(rebuilt, target, { quality: target === 'webp' ? (options.quality ?? 90) : undefined });
   size = { width: rebuilt.width, height: rebuilt.height };
   return { bytes, format: target, size, alphaRebuilt: true, aspect };
