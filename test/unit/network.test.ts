@@ -6,11 +6,12 @@ import { createServer, Server, Socket } from 'node:net';
 import { AddressInfo } from 'node:net';
 import { ProxyAgent } from 'undici';
 import { UpscaleClient } from '../../src/core/api/client';
-import { UpscaleError } from '../../src/core/api/errors';
+import { describeFailure, UpscaleError } from '../../src/core/api/errors';
 import { gatewayProfile } from '../../src/core/api/services';
 import { fileToUpload } from '../../src/core/api/uploadBody';
 import { Emulator } from '../emulator/server';
 import { RecordingProxy } from '../support/proxy';
+import { selfSignedCertificate } from '../support/selfSigned';
 
 const fixtures = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'workspace', 'assets');
 const key = 'sk-unit-key';
@@ -81,6 +82,40 @@ describe('The network between the client and the service', function () {
       for (const socket of sockets) socket.destroy();
       await agent.destroy();
       await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+
+  it('a proxy that asks for credentials (407): says so, names http.proxy and the sign-in, sends nothing, tries once', async () => {
+    const proxy = new RecordingProxy({ refuse: 407 });
+    const agent = new ProxyAgent(await proxy.start());
+    try {
+      const err = await failure(through(agent).upscale(gatewayProfile(emulator.url, '/ideogram/upscale/{task_id}', key), await logo(), {}));
+      assert.equal(err.kind, 'proxyAuth');
+      assert.equal(err.details.mayHaveBeenCharged, false);
+      const message = describeFailure(err);
+      assert.match(message, /proxy asked for authentication \(HTTP 407\)/);
+      assert.match(message, /"http\.proxy"/);
+      assert.match(message, /VS Code asks for the proxy's credentials/);
+      assert.equal(proxy.seen.length, 1, `one tunnel asked for: ${JSON.stringify(proxy.seen)}`);
+      assert.equal(emulator.stats.submits, 0);
+    } finally {
+      await agent.close();
+      await proxy.stop();
+    }
+  });
+
+  it('a certificate the system does not trust: says so, names http.systemCertificates, sends nothing', async () => {
+    const secure = new Emulator({ key });
+    const url = await secure.start(0, '127.0.0.1', await selfSignedCertificate());
+    try {
+      const client = new UpscaleClient({ fetch, requestTimeoutMs: 10_000, taskTimeoutMs: 10_000 });
+      const err = await failure(client.upscale(gatewayProfile(url, '/ideogram/upscale/{task_id}', key), await logo(), {}));
+      assert.equal(err.kind, 'certificate');
+      assert.equal(err.details.mayHaveBeenCharged, false);
+      assert.match(describeFailure(err), /TLS certificate is not trusted \(DEPTH_ZERO_SELF_SIGNED_CERT\).*"http\.systemCertificates"/);
+      assert.equal(secure.stats.submits, 0);
+    } finally {
+      await secure.stop();
     }
   });
 });
