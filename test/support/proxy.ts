@@ -17,19 +17,24 @@ export class RecordingProxy {
   readonly seen: string[] = [];
   private server: Server | undefined;
   /**
-   * Speaks HTTP inside the tunnels to plain-http targets, each tunnel bridged to it over loopback
-   * (a socket handed to an http server loses what was read of it already). Keyed by the bridge's port.
+   * Reads a copy of what goes into each tunnel to a plain-http target (the bytes themselves pass
+   * on unchanged) and records its requests: re-sending them with http.request would, inside the
+   * extension host, go through VS Code's proxy patch and back here. Keyed by the copy's port.
    */
-  private readonly inner = createServer((req, res) => this.forward(req, res, `http://${this.targets.get(req.socket.remotePort ?? 0)}`));
+  private readonly observer = createServer((req, res) => {
+    this.seen.push(`${req.method} http://${this.targets.get(req.socket.remotePort ?? 0)}${req.url}`);
+    req.resume();
+    req.on('end', () => res.writeHead(204).end());
+  });
   private readonly targets = new Map<number, string>();
-  private innerPort = 0;
+  private observerPort = 0;
 
   constructor(private readonly options: ProxyOptions = {}) {}
 
   async start(): Promise<string> {
     const server = createServer((req, res) => {
       if (this.options.refuse) return this.refuse(req, res);
-      this.forward(req, res, '');
+      this.forward(req, res);
     });
     server.on('connect', (req: IncomingMessage, socket: Socket, head: Buffer) => {
       this.seen.push(`CONNECT ${req.url}`);
@@ -40,9 +45,8 @@ export class RecordingProxy {
       socket.on('error', () => socket.destroy());
       socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
       const first = (chunk: Buffer) => {
-        // A TLS record starts with 0x16: pass those bytes on unread; plain HTTP is read here.
-        if (chunk[0] === 0x16) this.pipe(socket, req.url ?? '', chunk);
-        else this.pipe(socket, `127.0.0.1:${this.innerPort}`, chunk, req.url);
+        // A TLS record starts with 0x16: nothing to read in it; plain HTTP is also copied to the observer.
+        this.pipe(socket, req.url ?? '', chunk, chunk[0] !== 0x16);
       };
       if (head.length > 0) first(head);
       else socket.once('data', (chunk: Buffer) => {
@@ -51,8 +55,8 @@ export class RecordingProxy {
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    await new Promise<void>((resolve) => this.inner.listen(0, '127.0.0.1', resolve));
-    this.innerPort = (this.inner.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => this.observer.listen(0, '127.0.0.1', resolve));
+    this.observerPort = (this.observer.address() as AddressInfo).port;
     this.server = server;
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   }
@@ -63,15 +67,18 @@ export class RecordingProxy {
   }
 
   async stop(): Promise<void> {
-    this.inner.closeAllConnections();
+    this.observer.closeAllConnections();
     this.server?.closeAllConnections();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-    await new Promise<void>((resolve) => (this.inner.listening ? this.inner.close(() => resolve()) : resolve()));
+    await new Promise<void>((resolve) => (this.observer.listening ? this.observer.close(() => resolve()) : resolve()));
   }
 
-  /** `origin` is empty when the request line carries the absolute URI. */
-  private forward(req: IncomingMessage, res: ServerResponse, origin: string): void {
-    const target = new URL(origin + (req.url ?? ''));
+  /**
+   * A request with an absolute URI (undici tunnels even to http targets, so only other clients
+   * send these; inside the extension host, VS Code's patch of http.request may route this one back here).
+   */
+  private forward(req: IncomingMessage, res: ServerResponse): void {
+    const target = new URL(req.url ?? '');
     this.seen.push(`${req.method} ${target.href}`);
     const upstream = request(
       { host: target.hostname, port: target.port, path: target.pathname + target.search, method: req.method, headers: req.headers },
@@ -84,18 +91,32 @@ export class RecordingProxy {
     req.pipe(upstream);
   }
 
-  /** `tunnelTo`: the target of a plain tunnel that `target` (the inner server) reads for it. */
-  private pipe(socket: Socket, target: string, head: Buffer, tunnelTo?: string): void {
+  /** `observe`: the tunnel carries plain HTTP, whose requests are recorded from a copy. */
+  private pipe(socket: Socket, target: string, head: Buffer, observe: boolean): void {
     const [host, port] = target.split(':');
+    const copy = observe ? connect(this.observerPort, '127.0.0.1') : undefined;
+    copy?.on('connect', () => this.targets.set(copy.localPort ?? 0, target));
+    copy?.on('error', () => undefined).resume(); // its answers are not wanted
     const upstream = connect(Number(port), host, () => {
-      if (tunnelTo !== undefined) this.targets.set(upstream.localPort ?? 0, tunnelTo);
       upstream.write(head);
+      copy?.write(head);
       upstream.pipe(socket);
-      socket.pipe(upstream);
+      socket.on('data', (chunk: Buffer) => {
+        copy?.write(chunk);
+        if (!upstream.write(chunk)) socket.pause();
+      });
+      upstream.on('drain', () => socket.resume());
+      socket.on('end', () => {
+        upstream.end();
+        copy?.end();
+      });
       socket.resume();
     });
     upstream.on('error', () => socket.destroy());
-    socket.on('close', () => upstream.destroy());
+    socket.on('close', () => {
+      upstream.destroy();
+      copy?.destroy();
+    });
   }
 
   private refuse(req: IncomingMessage, res: ServerResponse): void {
