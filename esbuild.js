@@ -1,6 +1,5 @@
 // Two bundles: the extension (Node, CommonJS) and the results panel's script (browser).
-// `vscode` is provided by the host; `undici` stays external: it is a runtime dependency loaded
-// from node_modules, never bundled and never installed as the global dispatcher.
+// `vscode` is provided by the host.
 const esbuild = require('esbuild');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -63,7 +62,7 @@ const targets = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    external: ['vscode', 'undici', 'undici/*'],
+    external: ['vscode'],
     plugins: [codecsApart],
   },
   {

@@ -12,13 +12,9 @@ export const benchKey = 'sk-bench-0123456789abcdef';
 export const defaultParams: UpscaleParams = { resemblance: 50, detail: 50, magicPrompt: 'AUTO', numImages: 1 };
 export const taskQueryPath = '/ideogram/upscale/{task_id}';
 
-/**
- * The fetch the extension gives its client (src/http.ts): the global fetch with undici's Agent and
- * a short connect timeout as dispatcher.
- */
+/** The fetch the extension gives its client (src/clientFactory.ts): the global one, no dispatcher. */
 export function extensionFetch(): typeof fetch {
-  const dispatcher: object = new (require('undici/lib/dispatcher/agent') as typeof import('undici').Agent)({ connect: { timeout: 15_000 } });
-  return (input, init) => globalThis.fetch(input, { ...init, dispatcher } as RequestInit);
+  return (input, init) => globalThis.fetch(input, init);
 }
 
 /** A client configured as the extension's (its default timeouts), with `options` on top. */

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer, IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { loadCodecs, Pixels } from '../../src/core/images/codecs';
@@ -129,8 +130,9 @@ export class Emulator {
     return this.origin;
   }
 
-  async start(port = 0, host = '127.0.0.1'): Promise<string> {
-    const server = createServer((req, res) => {
+  /** With `tls`, it serves https with that key and certificate. */
+  async start(port = 0, host = '127.0.0.1', tls?: { key: string; cert: string }): Promise<string> {
+    const listener: RequestListener = (req, res) => {
       this.handle(req, res).catch((err) => {
         if (!res.headersSent) {
           json(res, 500, { error: `emulator: ${(err as Error).message}` });
@@ -138,10 +140,11 @@ export class Emulator {
           res.destroy();
         }
       });
-    });
+    };
+    const server: Server = tls ? createTlsServer(tls, listener) : createServer(listener);
     await new Promise<void>((resolve) => server.listen(port, host, resolve));
     this.server = server;
-    this.origin = `http://${host}:${(server.address() as AddressInfo).port}`;
+    this.origin = `${tls ? 'https' : 'http'}://${host}:${(server.address() as AddressInfo).port}`;
     return this.origin;
   }
 

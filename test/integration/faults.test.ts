@@ -8,9 +8,10 @@ import { Emulator, EmulatorOptions } from '../emulator/server';
 import { FaultName } from '../emulator/faults';
 import { env, report, ui } from '../support/handshake';
 import { activate, panel, startEmulator, testKey, until, upscale, workspaceFile } from './helpers';
+import { isNetworkFault, NetworkFault, networkFaults } from './networkFaults';
 
 interface Case {
-  fault: FaultName;
+  fault: FaultName | NetworkFault;
   /** What the user must read: the cause, in the words of the message. */
   cause: RegExp;
   /** The next step the message must name. */
@@ -49,6 +50,8 @@ const cases: Case[] = [
   { fault: 'resultHuge', cause: /more than any upscale can be/, next: retry, uploads: 1 },
   { fault: 'redirectLoop', cause: /redirected more than 5 times/, next: retry, uploads: 1 },
   { fault: 'unsafe', cause: /withheld the result as unsafe/, next: /another image/, uploads: 1 },
+  { fault: 'proxyAsksForCredentials', cause: /proxy asked for authentication \(HTTP 407\), so nothing reached the service/, next: /"http\.proxy".*VS Code asks for the proxy's credentials/, uploads: 0 },
+  { fault: 'untrustedCertificate', cause: /TLS certificate is not trusted \(\w+\), so nothing was sent/, next: /"http\.systemCertificates"/, uploads: 0 },
 ];
 
 /** Every file of the workspace with its hash: what a fault must leave exactly as it was. */
@@ -118,9 +121,16 @@ describe('Faults of the service: each answered clearly, nothing damaged, nothing
     await emulator.stop();
   });
 
+  let undoNetwork: (() => Promise<void>) | undefined;
+  afterEach(async () => {
+    await undoNetwork?.();
+    undoNetwork = undefined;
+  });
+
   for (const c of cases) {
     it(`${c.fault}: says what happened and what to do, and changes no file`, async () => {
-      emulator.reset({ key: testKey, ...c.emulator, fault: c.fault });
+      emulator.reset({ key: testKey, ...c.emulator, fault: isNetworkFault(c.fault) ? undefined : c.fault });
+      if (isNetworkFault(c.fault)) undoNetwork = await networkFaults[c.fault]();
       const before = await snapshot();
       const summary = await upscale([workspaceFile('faults/logo.png')], { params: 'defaults', output: 'nextToOriginal' });
       assert.ok(summary);

@@ -38,6 +38,8 @@ export interface UpscaleOutcome {
 
 const defaultRetry = { attempts: 3, maxDelayMs: 30_000 };
 const maxJsonBytes = 1 << 20;
+/** An upload that cannot connect within this fails fast, and is sent again: nothing of it left. */
+const defaultConnectMs = 15_000;
 
 interface Reply {
   status: number;
@@ -149,8 +151,8 @@ export class UpscaleClient {
 
   /** One request to the API and its whole (JSON) answer, within the request timeout. */
   private async exchange(method: 'GET' | 'POST', url: string, profile: ServiceProfile, user: AbortSignal | undefined, form?: Multipart): Promise<Reply> {
-    const deadline = new Deadline(this.options.requestTimeoutMs, user);
-    const upload = form?.body();
+    const deadline = new Deadline(this.options.requestTimeoutMs, user, form ? (this.options.connectTimeoutMs ?? defaultConnectMs) : undefined);
+    const upload = form?.body(() => deadline.connected());
     const body = upload?.stream;
     try {
       const init: RequestInit & { duplex?: 'half' } = {

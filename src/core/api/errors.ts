@@ -11,6 +11,8 @@ export type FailureKind =
   | 'rateLimited' // 429 after the retries allowed
   | 'server' // 5xx
   | 'network' // no connection, reset, DNS
+  | 'proxyAuth' // the proxy asked for credentials (407): nothing reached the service
+  | 'certificate' // the service's TLS certificate is not trusted: nothing was sent
   | 'timeout' // no answer within the request timeout
   | 'taskFailed' // the service's task ended "failed"
   | 'taskTimeout' // the task did not finish within the task timeout
@@ -50,6 +52,8 @@ const nextStep: Record<FailureKind, string> = {
   rateLimited: 'Wait a minute, or lower the number of images in flight, then try again.',
   server: 'The service had a problem; try again later.',
   network: 'Check your connection and proxy settings (http.proxy), then try again.',
+  proxyAuth: 'Give the proxy\'s user name and password in "http.proxy" (http://user:password@host:port), or sign in when VS Code asks for the proxy\'s credentials, then try again.',
+  certificate: 'Make the certificate trusted by the system (VS Code uses the system\'s certificates while "http.systemCertificates" is on), or point the address at a service with a trusted certificate.',
   timeout: 'The service did not answer in time; try again, or raise "ideogramUpscale.requestTimeoutSeconds".',
   taskFailed: 'Try again, perhaps with other parameters.',
   taskTimeout: 'The task may still finish on the service; raise "ideogramUpscale.taskTimeoutSeconds" to wait longer.',

@@ -4,6 +4,32 @@ import { FailureKind, UpscaleError } from './errors';
 /** Connection errors raised before any byte of the request left: safe to send again. */
 const notSentCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 
+/** TLS verification failures: the handshake ended before any byte of the request. */
+const untrustedCertificateCodes = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/**
+ * The status a proxy answered a tunnel with, when it was not 200. undici (and VS Code's fetch,
+ * which mimics it after a failed sign-in) says it only in a message, two causes down in Node's fetch.
+ */
+function proxyRefusal(err: unknown): number | undefined {
+  for (let e = err, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
+    const status = /^Proxy response \((\d{3})\)/.exec(e.message)?.[1];
+    if (status !== undefined) return Number(status);
+  }
+  return undefined;
+}
+
 export function transportError(err: unknown, userSignal: AbortSignal | undefined, method: string, hadBody: boolean, timeoutMs: number): UpscaleError {
   if (userSignal?.aborted) {
     return new UpscaleError('cancelled', t('Cancelled.'), { mayHaveBeenCharged: hadBody });
@@ -15,6 +41,16 @@ export function transportError(err: unknown, userSignal: AbortSignal | undefined
   }
   if (hadBody && causeMessage(err) === 'unexpected redirect') {
     return new UpscaleError('unexpected', t('The service answered the upload with a redirect, so nothing was upscaled; the address may need https:// or another path.'), { mayHaveBeenCharged: false });
+  }
+  const refused = proxyRefusal(err);
+  if (refused === 407) {
+    return new UpscaleError('proxyAuth', t('The proxy asked for authentication (HTTP 407), so nothing reached the service.'), { status: 407, mayHaveBeenCharged: false });
+  }
+  if (refused !== undefined) {
+    return new UpscaleError('network', t('The proxy refused the connection to the service (HTTP {0}).', refused), { status: refused, mayHaveBeenCharged: false });
+  }
+  if (code !== undefined && untrustedCertificateCodes.has(code)) {
+    return new UpscaleError('certificate', t('The service\'s TLS certificate is not trusted ({0}), so nothing was sent.', code), { mayHaveBeenCharged: false });
   }
   const notSent = code !== undefined && notSentCodes.has(code);
   const what = code ?? (err as Error)?.message ?? 'network error';

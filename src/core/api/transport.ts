@@ -4,6 +4,13 @@ import { causeCode, transportError } from './httpErrors';
 export interface Connection {
   fetch: typeof fetch;
   requestTimeoutMs: number;
+  /**
+   * How long an upload may wait for its connection, a proxy's tunnel and TLS included, before its
+   * first byte leaves. Kept here rather than in a dispatcher: VS Code's fetch replaces a dispatcher
+   * whenever it picks a proxy or adds certificates, and in `http.proxySupport` "on" a dispatcher
+   * keeps it from picking the proxy at all.
+   */
+  connectTimeoutMs?: number;
   log?: (line: string) => void;
 }
 
@@ -15,13 +22,16 @@ export interface Connection {
 export class Deadline {
   private readonly controller = new AbortController();
   private readonly timer: NodeJS.Timeout;
+  private connectTimer: NodeJS.Timeout | undefined;
   private readonly onUserAbort = () => this.controller.abort(this.user?.reason);
 
   constructor(
     ms: number,
     private readonly user?: AbortSignal,
+    connectMs?: number,
   ) {
     this.timer = setTimeout(() => this.controller.abort(new DOMException(`no answer within ${ms} ms`, 'TimeoutError')), ms);
+    if (connectMs !== undefined) this.connectTimer = setTimeout(() => this.controller.abort(connectTimeout(connectMs)), connectMs);
     if (user?.aborted) this.onUserAbort();
     user?.addEventListener('abort', this.onUserAbort, { once: true });
   }
@@ -30,10 +40,21 @@ export class Deadline {
     return this.controller.signal;
   }
 
+  /** The request's first byte is leaving: the connection (and any tunnel) is up. */
+  connected(): void {
+    clearTimeout(this.connectTimer);
+  }
+
   end(): void {
     clearTimeout(this.timer);
+    clearTimeout(this.connectTimer);
     this.user?.removeEventListener('abort', this.onUserAbort);
   }
+}
+
+/** Coded like undici's own connect timeout, so that it reads as "nothing was sent" (see httpErrors). */
+function connectTimeout(ms: number): Error {
+  return Object.assign(new Error(`no connection within ${ms} ms`), { name: 'ConnectTimeoutError', code: 'UND_ERR_CONNECT_TIMEOUT' });
 }
 
 export async function request(connection: Connection, url: string, init: RequestInit, userSignal: AbortSignal | undefined, method: string, logPath: string): Promise<Response> {

@@ -18,8 +18,11 @@ export async function fileToUpload(path: string, mime: string, fileName = basena
 
 export interface Multipart {
   headers: Record<string, string>;
-  /** A fresh stream of the whole body (a retry needs a new one), and how to let go of its file. */
-  body(): { stream: ReadableStream<Uint8Array>; close(): Promise<void> };
+  /**
+   * A fresh stream of the whole body (a retry needs a new one), and how to let go of its file.
+   * `onFirstPull` runs when fetch first asks for bytes, which it does only on a connected socket.
+   */
+  body(onFirstPull?: () => void): { stream: ReadableStream<Uint8Array>; close(): Promise<void> };
 }
 
 /**
@@ -38,7 +41,7 @@ export function multipart(source: SourceFile, imageRequest: string): Multipart {
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
   return {
     headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': String(head.length + source.size + tail.length) },
-    body: () => fileStream(source.path, head, tail),
+    body: (onFirstPull) => fileStream(source.path, head, tail, onFirstPull),
   };
 }
 
@@ -57,7 +60,7 @@ const pieceBuffers = 3;
  * The unit suite checks the bytes that arrive, directly and through a proxy, and the redirect mode
  * of the upload keeps fetch from holding on to pieces (see UpscaleClient.exchange).
  */
-function fileStream(path: string, head: Uint8Array, tail: Uint8Array): { stream: ReadableStream<Uint8Array>; close(): Promise<void> } {
+function fileStream(path: string, head: Uint8Array, tail: Uint8Array, onFirstPull?: () => void): { stream: ReadableStream<Uint8Array>; close(): Promise<void> } {
   let file: FileHandle | undefined;
   let closed = false;
   let stage: 'head' | 'file' | 'tail' | 'end' = 'head';
@@ -83,6 +86,7 @@ function fileStream(path: string, head: Uint8Array, tail: Uint8Array): { stream:
       async pull(controller) {
         try {
           if (stage === 'head') {
+            onFirstPull?.();
             file = await open(path, 'r');
             if (closed) {
               // The exchange ended while the file was opening.
