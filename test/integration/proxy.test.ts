@@ -31,11 +31,17 @@ describe('The proxy of VS Code\'s settings', () => {
     await proxy.stop();
   });
 
-  /** Two results, and a task that takes a few queries: every kind of request, more than once. */
+  /**
+   * Two results, and a task that takes a few queries: every kind of request, more than once. Each
+   * run's task is longer than the last, so the first query (aimed at when the last task ended)
+   * comes early and more follow.
+   */
+  let taskMs = 0;
   async function run(mode: string) {
     await proxySupport(mode);
     proxy.seen.length = 0;
-    emulator.reset({ key: testKey, shape: 'task', taskMs: 1500 });
+    taskMs += 1200;
+    emulator.reset({ key: testKey, shape: 'task', taskMs });
     const summary = await upscale([workspaceFile('assets/logo.png')], { params: { resemblance: 50, detail: 50, magicPrompt: 'AUTO', numImages: 2 }, output: 'ask' });
     const { submits, taskQueries, downloads } = emulator.stats;
     const told = `${JSON.stringify(summary)} ${JSON.stringify(proxy.seen)} ${JSON.stringify(emulator.stats)}`;

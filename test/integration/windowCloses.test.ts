@@ -16,7 +16,7 @@ describe('While a run of 200 images goes on, the window closes', function () {
   before(async function () {
     if (!env.canScreenshot) this.skip(); // the reload between the phases is the code-server runner's
     const refuseFiles = Object.fromEntries(Object.entries(loadFaults).map(([i, fault]) => [loadName(Number(i)), fault]));
-    const url = await startLastingEmulator({ key: testKey, shape: 'task', taskMs: 800, inflightLimit: 10, refuseFiles }, lastingEmulatorInfo(env.outDir));
+    const url = await startLastingEmulator({ key: testKey, shape: 'task', taskMs: 2500, inflightLimit: 10, refuseFiles }, lastingEmulatorInfo(env.outDir));
     await config().update('baseUrl', url, vscode.ConfigurationTarget.Global);
     // An upload the service never answers fails after 5 s here, not 120.
     await config().update('requestTimeoutSeconds', 5, vscode.ConfigurationTarget.Global);
@@ -33,7 +33,8 @@ describe('While a run of 200 images goes on, the window closes', function () {
     void upscale(sources, { params: 'defaults', output: 'nextToOriginal', batch: `${loadRun.folder}/` });
     const saved = async () => (await readdir(workspaceFile(loadRun.folder).fsPath)).filter((f) => f.includes('@upscaled')).length;
     await until('a quarter of the run is saved', async () => (await saved()) >= 50, 120_000);
-    // Three images with slow tasks are at the service as the window reloads.
+    // Three images with slow tasks are at the service as the window reloads; tasks of 2.5 s leave
+    // most of the run to do by then (the old window can take a while to close).
     await ui(slowTasks.map((i) => ({ waitFor: `${panel.card(loadName(i))}.state-waiting`, frame: 'panel' as const, timeoutMs: 60_000 })));
   });
 });

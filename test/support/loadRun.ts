@@ -18,6 +18,6 @@ export const loadFaults: Record<number, FileFault> = {
   ...Object.fromEntries([155, 165].map((i) => [i, { hang: true }])),
   ...Object.fromEntries([175, 185, 195].map((i) => [i, { failTask: true }])),
   // Tasks long enough to be at the service when the window reloads: resumed by polling.
-  ...Object.fromEntries(slowTasks.map((i) => [i, { taskMs: 15_000 }])),
+  ...Object.fromEntries(slowTasks.map((i) => [i, { taskMs: 45_000 }])),
 };
 export const loadFailing = [125, 135, 145, 155, 165, 175, 185, 195];
