@@ -80,7 +80,8 @@ function jobHeader(job: JobView): HTMLElement {
   if (job.relativePath && job.relativePath !== job.fileName) title.append(el('span', 'file-path', job.relativePath));
   const badge = el('span', `badge badge-${job.state}`);
   badge.append(icon(stateIcon[job.state]), el('span', 'badge-text', labels[job.state]));
-  const elapsed = el('span', 'elapsed', formatElapsed(job));
+  // A queued job's clock would count its wait, then start again when it runs: it has none yet.
+  const elapsed = el('span', 'elapsed', job.state === 'queued' ? '' : formatElapsed(job));
   elapsed.setAttribute('role', 'timer');
   head.append(title, badge, elapsed);
   if (!isEnded(job.state)) head.append(iconButton('close', labels.cancel, 'cancel', { action: 'cancel' }));

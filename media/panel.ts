@@ -158,7 +158,7 @@ function moveDivider(range: HTMLInputElement, pos: number): void {
 /** Keeps the elapsed time of running jobs current, once a second, only while one runs. */
 function tick(): void {
   for (const job of jobs.values()) {
-    if (isEnded(job.state)) continue;
+    if (isEnded(job.state) || job.state === 'queued') continue;
     const elapsed = document.getElementById(`job-${job.id}`)?.querySelector('.elapsed');
     const text = formatElapsed(job);
     // Only a clock that moved is written: a card whose text is unchanged is left alone.
