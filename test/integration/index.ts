@@ -19,7 +19,7 @@ import { isResultsPanel } from './helpers';
 export async function run(): Promise<void> {
   mkdirSync(env.outDir, { recursive: true });
   const zh = process.env.IDEOGRAM_TEST_SUITE === 'zh';
-  const phase = zh ? 'zh' : existsSync(join(env.outDir, 'integration-result-1.json')) ? 2 : 1;
+  const phase = zh ? (existsSync(join(env.outDir, 'integration-result-zh.json')) ? 'crashed' : 'zh') : existsSync(join(env.outDir, 'integration-result-1.json')) ? 2 : 1;
   const logFile = join(env.outDir, 'integration.log');
   if (phase === 1) writeFileSync(logFile, '');
   const print = (...args: unknown[]) => {
@@ -34,6 +34,8 @@ export async function run(): Promise<void> {
     print(`Extension under test: ${extension?.packageJSON.version} from ${extension?.extensionPath}`);
   } else if (phase === 2) {
     print('\nAfter reloading the window:');
+  } else if (phase === 'crashed') {
+    print('\nAfter the extension host was killed and the window opened again:');
   } else {
     print(`\nWith VS Code's display language set to Chinese (vscode.env.language = ${vscode.env.language}):`);
   }
@@ -44,7 +46,8 @@ export async function run(): Promise<void> {
   const files = readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort();
   const reloadFiles = files.filter((f) => f.endsWith('.reload.test.js'));
   const zhFiles = files.filter((f) => f.endsWith('.zh.test.js'));
-  const chosen = phase === 'zh' ? zhFiles : phase === 2 ? reloadFiles : files.filter((f) => !reloadFiles.includes(f) && !zhFiles.includes(f));
+  const crashedFiles = files.filter((f) => f.endsWith('.crashed.test.js'));
+  const chosen = phase === 'zh' ? zhFiles : phase === 'crashed' ? crashedFiles : phase === 2 ? reloadFiles : files.filter((f) => ![...reloadFiles, ...zhFiles, ...crashedFiles].includes(f));
   for (const file of chosen) {
     mocha.addFile(join(__dirname, file));
   }
@@ -52,7 +55,14 @@ export async function run(): Promise<void> {
     const runner = mocha.run(() => resolve({ passed: runner.stats?.passes ?? 0, failed: runner.stats?.failures ?? 0, pending: runner.stats?.pending ?? 0 }));
   });
   const reload = phase === 1 && reloadFiles.length > 0 && env.canScreenshot;
-  writeFileSync(join(env.outDir, `integration-result-${phase}.json`), JSON.stringify({ ...counts, vscodeVersion: vscode.version, reload }));
+  const crash = phase === 'zh' && crashedFiles.length > 0 && env.canScreenshot;
+  writeFileSync(join(env.outDir, `integration-result-${phase}.json`), JSON.stringify({ ...counts, vscodeVersion: vscode.version, reload, crash }));
+  if (crash) {
+    // As a crash ends it: no deactivate, no dispose. The runner opens the window again, whose new
+    // extension host calls this entry once more: the phase "crashed" checks what a crash must not lose.
+    process.kill(process.pid, 'SIGKILL');
+    await new Promise<never>(() => undefined);
+  }
   if (reload) {
     // In the VS Code that code-server serves, all webview pages share one service worker. Two
     // restored side by side race for it, and in CI the panel once came back blank beside an image

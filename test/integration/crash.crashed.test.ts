@@ -1,0 +1,34 @@
+import * as assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import * as vscode from 'vscode';
+import { crashEmulatorInfo, crashRun } from '../support/crashRun';
+import { env, report, ui } from '../support/handshake';
+import { lastingEmulatorStats, stopLastingEmulator } from '../support/lastingEmulator';
+import { activate, until, workspaceFile } from './helpers';
+
+/** Runs in the extension host VS Code started again after the crash at the end of the Chinese phase. */
+describe('After the extension host crashed', () => {
+  it('offers the interrupted run and resumes it by polling: every image saved, none uploaded again', async function () {
+    const info = crashEmulatorInfo(env.outDir);
+    if (!existsSync(info)) this.skip();
+    this.timeout(120_000);
+    try {
+      await vscode.workspace.getConfiguration('ideogramUpscale').update('baseUrl', (JSON.parse(await readFile(info, 'utf8')) as { url: string }).url, vscode.ConfigurationTarget.Global);
+      await activate();
+      // The notification, in Chinese: "Upscale of crash/ was interrupted: 4 of 4 left." with Resume (继续).
+      const offer = '.notification-toast:has-text("crash/")';
+      await ui([{ waitFor: offer, timeoutMs: 30_000 }, { textOf: offer, file: 'crash-offer.txt' }, { screenshot: 'crash-offer' }, { click: `${offer} .monaco-button:has-text("继续")` }]);
+      const offered = await readFile(`${env.outDir}/crash-offer.txt`, 'utf8');
+      assert.match(offered, /crash\/.*4.*4/s, offered);
+      const folder = workspaceFile(crashRun.folder).fsPath;
+      const saved = async () => (await readdir(folder)).filter((f) => f.includes('@upscaled') && !f.startsWith('.'));
+      await until('every image of the run is saved', async () => (await saved()).length === crashRun.names.length, 90_000);
+      const stats = lastingEmulatorStats(info);
+      assert.equal(stats.submits, crashRun.names.length, 'each image was uploaded once, before the crash');
+      report(`      crash: ${crashRun.names.length} images at the service when the extension host was killed, ${(await saved()).length} saved after it started again, ${stats.submits} uploads`);
+    } finally {
+      stopLastingEmulator(info);
+    }
+  });
+});
