@@ -4,6 +4,7 @@ import { paramsProblem, UpscaleParams } from '../core/api/params';
 import { isUpscalableName, upscalableGlob } from '../core/images/extensions';
 import { activePreviewImage } from '../editor/activeImage';
 import { runBatch } from '../jobs/batch';
+import { throttledProgress } from '../ui/throttledProgress';
 import { JobRunner } from '../jobs/jobRunner';
 import { JobRecord } from '../jobs/jobStore';
 import { ApiKeyStore } from '../secrets';
@@ -92,6 +93,7 @@ export function upscaleCommand(deps: UpscaleDeps) {
         const onCancel = token.onCancellationRequested(() => abort.abort());
         let ended = 0;
         let billed = 0;
+        const told = throttledProgress(progress);
         const watch = deps.runner.store.onDidChange((job) => {
           if (chosen.length === 1) progress.report({ message: stateText(job.state) });
         });
@@ -102,10 +104,11 @@ export function upscaleCommand(deps: UpscaleDeps) {
             // What the service has billed so far: each result of a job it answered.
             billed += job.results.length;
             const cost = +(billed * settings.price.perResult).toFixed(2);
-            if (chosen.length > 1) progress.report({ increment: 100 / chosen.length, message: vscode.l10n.t('{0} of {1} done · about {2} {3} so far', ended, chosen.length, cost, settings.price.currency) });
+            if (chosen.length > 1) told.report({ increment: 100 / chosen.length, message: vscode.l10n.t('{0} of {1} done · about {2} {3} so far', ended, chosen.length, cost, settings.price.currency) });
             await deliver(job, output, deps);
           }, batch);
         } finally {
+          told.flush();
           watch.dispose();
           onCancel.dispose();
         }
