@@ -26,6 +26,13 @@ async function storedBytes(jobs: string): Promise<number> {
   return total;
 }
 
+/** Names of their own: the panel holds the cards of every other test too. */
+async function copyFixture(fixture: string, name: string): Promise<vscode.Uri> {
+  const target = workspaceFile(`storage/${name}`);
+  await vscode.workspace.fs.copy(workspaceFile(`assets/${fixture}`), target, { overwrite: true });
+  return target;
+}
+
 describe('Storage that stays bounded, and an undo that survives it', function () {
   let emulator: Emulator;
   let jobs: string;
@@ -45,20 +52,14 @@ describe('Storage that stays bounded, and an undo that survives it', function ()
     emulator = await startEmulator();
     await activate();
     emulator.reset({ key: testKey, shape: 'sync' });
-    // Names of their own: the panel holds the cards of every other test too.
-    const copy = async (fixture: string, name: string) => {
-      const target = workspaceFile(`storage/${name}`);
-      await vscode.workspace.fs.copy(workspaceFile(`assets/${fixture}`), target, { overwrite: true });
-      return target;
-    };
     const run = async (uri: vscode.Uri, output: 'ask' | 'nextToOriginal' | 'replace') => {
       const summary = await upscale([uri], { params: 'defaults', output });
       assert.equal(summary?.jobs[0].state, 'done', summary?.jobs[0].error);
       return summary.jobs[0];
     };
-    ids.saved = (await run(await copy('logo.png', 'pruned.png'), 'nextToOriginal')).id;
-    ids.unsaved = (await run(await copy('photo.jpg', 'unsaved.jpg'), 'ask')).id;
-    const replaced = await run(await copy('banner.webp', 'replaced.webp'), 'replace');
+    ids.saved = (await run(await copyFixture('logo.png', 'pruned.png'), 'nextToOriginal')).id;
+    ids.unsaved = (await run(await copyFixture('photo.jpg', 'unsaved.jpg'), 'ask')).id;
+    const replaced = await run(await copyFixture('banner.webp', 'replaced.webp'), 'replace');
     assert.equal(replaced.replaced, true, replaced.error);
     ids.replaced = replaced.id;
     jobs = await jobsFolder(ids.saved);
@@ -76,7 +77,7 @@ describe('Storage that stays bounded, and an undo that survives it', function ()
     await config().update('keepResultsMB', 0.001, vscode.ConfigurationTarget.Global);
     await until('the saved result is pruned', () => !existsSync(join(jobs, ids.saved)));
     const after = await storedBytes(jobs);
-    figures.push(`${before} bytes before`, `${after} after a prune to keepResultsMB 0.001`);
+    figures.push(`${before} bytes before, ${after} after a prune to keepResultsMB 0.001`);
     assert.ok(after < before, `the storage shrank (${before} → ${after} bytes)`);
     assert.ok(existsSync(join(jobs, ids.unsaved)), 'a result never saved is not pruned without asking');
     assert.ok(existsSync(join(jobs, ids.replaced)), 'the backup that Undo Last Replace needs is kept');
@@ -89,20 +90,37 @@ describe('Storage that stays bounded, and an undo that survives it', function ()
     assert.equal(await readFile(join(env.outDir, 'storage-pruned-cards.txt'), 'utf8'), '0', 'the pruned card left the panel');
   });
 
-  it('Clear Results asks in a quick pick naming counts and megabytes; Escape keeps everything, the unsaved item clears it', async () => {
+  it('Clear Results asks in a quick pick naming counts and megabytes: Escape keeps everything, the saved results go first, the unsaved only when picked', async () => {
     await config().update('keepResultsMB', undefined, vscode.ConfigurationTarget.Global);
-    const unsavedItem = '.quick-input-widget .quick-input-list-row:has-text("results never saved")';
-    await ui([...palette('Clear Results'), { waitFor: unsavedItem }, { textOf: unsavedItem, file: 'storage-clear-item.txt' }, { press: 'Escape' }]);
-    const item = await readFile(join(env.outDir, 'storage-clear-item.txt'), 'utf8');
-    assert.match(item, /Clear all \d+ upscales \([\d.]+ MB\), results never saved: [1-9]\d*/, item);
+    const saved = (await upscale([await copyFixture('logo.png', 'cleared.png')], { params: 'defaults', output: 'nextToOriginal' }))?.jobs[0];
+    assert.equal(saved?.saved.length, 1, saved?.error);
+    const row = (text: string) => `.quick-input-widget .quick-input-list-row:has-text("${text}")`;
+    const [safeItem, unsavedItem] = [row('whose results are saved, replaced or failed'), row('results never saved')];
+    await ui([
+      ...palette('Clear Results'),
+      { waitFor: unsavedItem },
+      { textOf: safeItem, file: 'storage-clear-safe.txt' },
+      { textOf: unsavedItem, file: 'storage-clear-unsaved.txt' },
+      { screenshot: 'clear-results' },
+      { press: 'Escape' },
+    ]);
+    const [safeText, unsavedText] = [await readFile(join(env.outDir, 'storage-clear-safe.txt'), 'utf8'), await readFile(join(env.outDir, 'storage-clear-unsaved.txt'), 'utf8')];
+    assert.match(safeText, /Clear [1-9]\d* upscales whose results are saved, replaced or failed \([\d.]+ MB\)/, safeText);
+    assert.match(unsavedText, /Clear all [2-9]\d* upscales \([\d.]+ MB\), results never saved: [1-9]\d*/, unsavedText);
     await new Promise((r) => setTimeout(r, 500));
-    assert.ok(existsSync(join(jobs, ids.unsaved)), 'nothing is cleared when the question is dismissed');
+    assert.ok(existsSync(join(jobs, saved.id)) && existsSync(join(jobs, ids.unsaved)), 'nothing is cleared when the question is dismissed');
     const before = await storedBytes(jobs);
+    await ui([...palette('Clear Results'), { waitFor: safeItem }, { click: safeItem }]);
+    await until('the saved result is cleared', () => !existsSync(join(jobs, saved.id)));
+    await new Promise((r) => setTimeout(r, 500));
+    assert.ok(existsSync(join(jobs, ids.unsaved)), 'the result never saved stays when only the saved ones are cleared');
+    assert.ok(await exists(workspaceFile('storage/cleared@upscaled.png')), 'the copy in the workspace is untouched');
+    const between = await storedBytes(jobs);
     await ui([...palette('Clear Results'), { waitFor: unsavedItem }, { click: unsavedItem }]);
     await until('the unsaved result is cleared', () => !existsSync(join(jobs, ids.unsaved)));
     const after = await storedBytes(jobs);
-    figures.push(`${after} after Clear Results (from ${before})`);
-    assert.ok(after < before);
+    figures.push(`Clear Results from ${before} to ${between} (saved ones) to ${after} bytes (all)`);
+    assert.ok(between < before && after < between);
     assert.ok(existsSync(join(jobs, ids.replaced)), 'Clear Results keeps the backup that Undo Last Replace needs');
     await ui([{ sleep: 500 }, { countOf: panel.card('unsaved.jpg'), frame: 'panel', file: 'storage-cleared-cards.txt' }]);
     assert.equal(await readFile(join(env.outDir, 'storage-cleared-cards.txt'), 'utf8'), '0', 'the cleared card left the panel');
