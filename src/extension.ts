@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { clientFactory } from './clientFactory';
 import { clearApiKeyCommand, setApiKeyCommand, setupCommand } from './commands/apiKey';
+import { clearResultsCommand } from './commands/clearResults';
 import { ResultActions } from './commands/resultActions';
 import { offerResume, resumeRun } from './commands/resumeInterrupted';
 import { lastParamsKey, upscaleCommand } from './commands/upscale';
@@ -13,6 +14,7 @@ import { ImageAtCursor } from './editor/imageAtCursor';
 import { imageHover } from './editor/imageHover';
 import { JobRunner } from './jobs/jobRunner';
 import { JobStore } from './jobs/jobStore';
+import { afterStartupMs, StorageKeeper } from './jobs/storage';
 import { UndoStack } from './jobs/undoStack';
 import { ResultsPanel } from './panel/resultsPanel';
 import { ApiKeyStore } from './secrets';
@@ -41,9 +43,11 @@ export function activate(context: vscode.ExtensionContext): IdeogramUpscaleApi {
     rebuildTransparency: () => readSettings().rebuildTransparency,
     log,
   });
+  const undo = new UndoStack(context.workspaceState);
+  const keeper = new StorageKeeper(jobs, undo, () => readSettings().retention, log);
   const actions: ResultActions = new ResultActions(
     runner,
-    new UndoStack(context.workspaceState),
+    undo,
     (source, params) => upscale(source, [source], { params }),
     (interrupted) => resumeRun({ runner, keys, actions }, interrupted),
   );
@@ -55,6 +59,7 @@ export function activate(context: vscode.ExtensionContext): IdeogramUpscaleApi {
     log,
     jobs,
     runner,
+    keeper,
     runningJobsStatus(jobs),
     vscode.commands.registerCommand('ideogramUpscale.upscale', upscale),
     vscode.commands.registerCommand(
@@ -69,6 +74,7 @@ export function activate(context: vscode.ExtensionContext): IdeogramUpscaleApi {
     vscode.commands.registerCommand('ideogramUpscale.clearApiKey', clearApiKeyCommand(keys)),
     vscode.commands.registerCommand('ideogramUpscale.undoReplace', () => actions.undoReplace().catch((err: Error) => void vscode.window.showErrorMessage(err.message))),
     vscode.commands.registerCommand('ideogramUpscale.showResults', showPanel),
+    vscode.commands.registerCommand('ideogramUpscale.clearResults', clearResultsCommand(keeper)),
     vscode.window.registerWebviewPanelSerializer(ResultsPanel.viewType, {
       async deserializeWebviewPanel(panel) {
         ResultsPanel.revive(panel, context.extensionUri, storageDir, jobs, actions);
@@ -77,6 +83,8 @@ export function activate(context: vscode.ExtensionContext): IdeogramUpscaleApi {
   );
   // Off activation's path: earlier jobs are read once, and an interrupted run is offered to resume.
   setTimeout(() => void offerResume({ runner, keys, actions }).catch((err: Error) => log.warn(`could not read earlier jobs: ${err.message}`)), 0);
+  // The storage is pruned later still, when the window has long finished starting.
+  keeper.schedule(afterStartupMs);
   const activateMs = performance.now() - started;
   return { diagnostics: () => ({ activateMs }), countPanelTraffic: () => ResultsPanel.countTraffic() };
 }

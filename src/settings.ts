@@ -27,6 +27,8 @@ export interface Settings {
   folder: { largeImageLongSide: number; smallImageLongSide: number };
   price: { perResult: number; currency: string; confirmAbove: number; confirmAboveResults: number };
   recordDoneWork: boolean;
+  /** How long, and how much, the extension's storage keeps results and backups (0: no limit). */
+  retention: { maxAgeMs: number; maxBytes: number };
   /** As the user set them: checked (and refused with a message) before anything is sent. */
   defaults: UpscaleParams;
 }
@@ -66,6 +68,10 @@ export function readSettings(): Settings {
       confirmAboveResults: int('confirmAboveResults', 20, 0, 1_000_000),
     },
     recordDoneWork: config.get<boolean>('recordDoneWork', true),
+    retention: {
+      maxAgeMs: int('keepResultsDays', 30, 0, 36500) * 24 * 3600_000,
+      maxBytes: clamp(config.get<number>('keepResultsMB', 1024), 0, 1_000_000, 1024) * 1024 * 1024,
+    },
     defaults: {
       prompt: config.get<string>('defaults.prompt', '').trim() || undefined,
       resemblance: config.get<number>('defaults.resemblance', 50),

@@ -52,6 +52,11 @@ export class ResultActions implements PanelHandlers {
   }
 
   async perform(action: ResultAction, job: JobRecord, result: ResultRecord, report: Report = 'notify'): Promise<vscode.Uri | undefined> {
+    // A notification's button can outlive its result: Clear Results or a prune took it since.
+    if (!this.store.find(job.id)) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('This result was cleared from the extension\'s storage; copies saved in the workspace stay.'));
+      return undefined;
+    }
     // An earlier refusal no longer applies to a new action.
     if (job.actionError) await this.store.recordActionError(job.id, undefined);
     try {

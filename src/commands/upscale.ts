@@ -95,7 +95,8 @@ export function upscaleCommand(deps: UpscaleDeps) {
         let billed = 0;
         const told = throttledProgress(progress);
         const watch = deps.runner.store.onDidChange((job) => {
-          if (chosen.length === 1) progress.report({ message: stateText(job.state) });
+          // A job removed meanwhile (Clear Results) is told too, in its last state: not this run's.
+          if (chosen.length === 1 && deps.runner.store.find(job.id)) progress.report({ message: stateText(job.state) });
         });
         try {
           const batch = { id: randomUUID(), label: options?.batch ?? (chosen.length === 1 ? baseName(chosen[0]) : vscode.l10n.t('{0} images', chosen.length)), output };

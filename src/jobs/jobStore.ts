@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { FailureKind } from '../core/api/errors';
@@ -84,6 +84,7 @@ export type StepPatch = Partial<Pick<JobRecord, 'state' | 'startedAt' | 'request
  */
 export class JobStore implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<JobRecord>();
+  /** Each change of a job; a removed job is told once, after it left the list (`find` no longer has it). */
   readonly onDidChange = this.changed.event;
   private readonly all: MutableJob[] = [];
   /** One write at a time per job, in the order of the changes. */
@@ -165,6 +166,25 @@ export class JobStore implements vscode.Disposable {
   /** An action on a result was refused; said beside the job until the next action. */
   recordActionError(jobId: string, message: string | undefined): Promise<JobRecord> {
     return this.change(jobId, (job) => (job.actionError = message));
+  }
+
+  /**
+   * Forgets these ended jobs and deletes their folders (source copy, results, record). A running
+   * job is never removed. Returns the jobs removed.
+   */
+  async remove(ids: readonly string[]): Promise<JobRecord[]> {
+    const wanted = new Set(ids);
+    const removed = this.all.filter((j) => wanted.has(j.id) && isEnded(j.state));
+    for (const job of removed) {
+      this.all.splice(this.all.indexOf(job), 1);
+      this.changed.fire(job);
+    }
+    for (const job of removed) {
+      // A record still being written would make the folder again after it was deleted.
+      await this.writes.get(job.id);
+      await rm(job.dir, { recursive: true, force: true }).catch((err: Error) => this.log.warn(`could not delete ${job.dir}: ${err.message}`));
+    }
+    return removed;
   }
 
   // --- History ------------------------------------------------------------------------------------

@@ -29,6 +29,10 @@ export class UndoStack {
     return found;
   }
 
+  /**
+   * Completes the walkthrough's replace step. The command does not hide behind this key: a key is
+   * set by running code, so after a restart it would be missing until the extension activated.
+   */
   private updateContext(): Thenable<unknown> {
     return vscode.commands.executeCommand('setContext', 'ideogramUpscale.canUndoReplace', this.records.length > 0);
   }

@@ -104,9 +104,7 @@ export class ResultsPanel implements vscode.Disposable {
     if (!message) return;
     if (message.type === 'ready') {
       await this.jobs.loadHistory();
-      for (const job of this.jobs.jobs) this.sent.set(job.id, job.state);
-      const base = `${this.panel.webview.asWebviewUri(vscode.Uri.file(this.storageDir)).toString()}/`;
-      void this.post({ type: 'jobs', jobs: this.jobs.jobs.map((j) => this.view(j)), base });
+      void this.postAll();
       return;
     }
     const job = this.jobs.find(message.jobId);
@@ -132,11 +130,24 @@ export class ResultsPanel implements vscode.Disposable {
       this.flushTimer = undefined;
       const ids = [...this.pending];
       this.pending.clear();
+      // A removed job (a prune, Clear Results) leaves the page with the whole list, which drops its card.
+      if (ids.some((id) => !this.jobs.find(id))) {
+        void this.postAll();
+        return;
+      }
       for (const id of ids) {
         const current = this.jobs.find(id);
         if (current) void this.postChange(current);
       }
     }, coalesceMs);
+  }
+
+  /** Every job as it is now: what the page shows is replaced by it. */
+  private postAll(): Thenable<boolean> {
+    this.sent.clear();
+    for (const job of this.jobs.jobs) this.sent.set(job.id, job.state);
+    const base = `${this.panel.webview.asWebviewUri(vscode.Uri.file(this.storageDir)).toString()}/`;
+    return this.post({ type: 'jobs', jobs: this.jobs.jobs.map((j) => this.view(j)), base });
   }
 
   /** One message per change, and a small one while a job only moves from phase to phase. */
