@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { paramsProblem, UpscaleParams } from '../core/api/params';
+import { addressSetting } from '../core/api/services';
 import { isUpscalableName, upscalableGlob } from '../core/images/extensions';
 import { activePreviewImage } from '../editor/activeImage';
 import { runBatch } from '../jobs/batch';
@@ -72,7 +73,7 @@ export function upscaleCommand(deps: UpscaleDeps) {
       profile = serviceProfile(settings, key);
     } catch (err) {
       void vscode.window.showErrorMessage((err as Error).message, vscode.l10n.t('Open Settings')).then((choice) => {
-        if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', 'ideogramUpscale.baseUrl');
+        if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', addressSetting(settings.service));
       });
       return undefined;
     }
