@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { paramsProblem, UpscaleParams } from '../core/api/params';
 import { addressSetting } from '../core/api/services';
-import { isUpscalableName, upscalableGlob } from '../core/images/extensions';
+import { imagePaths } from '../batch/scanFolder';
+import { outputMatcher } from '../core/batch/plan';
+import { isUpscalableName } from '../core/images/extensions';
 import { activePreviewImage } from '../editor/activeImage';
 import { runBatch } from '../jobs/batch';
 import { JobRunner } from '../jobs/jobRunner';
@@ -10,6 +12,7 @@ import { JobRecord } from '../jobs/jobStore';
 import { ApiKeyStore } from '../secrets';
 import { OutputMode, readSettings, serviceProfile } from '../settings';
 import { askApiKey } from '../ui/apiKeyInput';
+import { pickImages } from '../ui/imagePicker';
 import { askParameters } from '../ui/parameterFlow';
 import { ResultActions } from './resultActions';
 
@@ -191,21 +194,20 @@ async function imageInViewOrPicked(): Promise<vscode.Uri[] | undefined> {
     void vscode.window.showErrorMessage(vscode.l10n.t('{0} is not a PNG, JPEG or WebP image; only those can be upscaled.', baseName(shown)));
     return undefined;
   }
-  return shown ? [shown] : pickImages();
+  return shown ? [shown] : workspaceImages();
 }
 
-async function pickImages(): Promise<vscode.Uri[] | undefined> {
-  const found = await vscode.workspace.findFiles(upscalableGlob(), '**/{node_modules,.git}/**', 5000);
-  const images = found.filter((u) => isUpscalableName(u.path)).sort((a, b) => a.path.localeCompare(b.path));
+/** The workspace's images, left out as a folder's scan leaves them out (files.exclude, node_modules, .git). */
+async function workspaceImages(): Promise<vscode.Uri[] | undefined> {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  const found = await Promise.all(folders.map(async (folder) => (await imagePaths(folder.uri)).map((path) => vscode.Uri.joinPath(folder.uri, path))));
+  const images = found.flat().filter((u) => isUpscalableName(u.path)).sort((a, b) => a.path.localeCompare(b.path));
   if (images.length === 0) {
     void vscode.window.showInformationMessage(vscode.l10n.t('There are no PNG, JPEG or WebP images in this workspace.'));
     return undefined;
   }
-  const picked = await vscode.window.showQuickPick(
-    images.map((uri) => ({ label: baseName(uri), description: vscode.workspace.asRelativePath(uri), uri })),
-    { canPickMany: true, title: vscode.l10n.t('Upscale with Ideogram: choose images'), placeHolder: vscode.l10n.t('Type to filter; Space selects') },
-  );
-  return picked?.map((p) => p.uri);
+  const isOutput = outputMatcher(readSettings().fileNamePattern);
+  return pickImages(images, (uri) => isOutput(baseName(uri)));
 }
 
 function stateText(state: JobRecord['state']): string {
