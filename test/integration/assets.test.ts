@@ -160,7 +160,11 @@ describe('Asset-safe results: transparency, proportions and colour survive Repla
     await ui([
       { click: panel.button('profiled.png', 'Save as…'), frame: 'panel' },
       { waitFor: input },
+      // The dialog fills in its own default name a moment after it opens, and completes what is typed.
+      { sleep: 500 },
       { fill: input, value: target.fsPath },
+      { sleep: 500 },
+      { screenshot: 'save-as-profiled-filled' },
       { press: 'Enter' },
     ]);
     await until('the copy is where the user said', () => exists(target));
