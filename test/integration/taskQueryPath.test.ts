@@ -33,6 +33,7 @@ describe('Task queries at the path the settings name', () => {
   it('a task query answered 404 names "ideogramUpscale.taskQueryPath", not the address', async function () {
     emulator.reset({ key: testKey, shape: 'task', taskMs: 200, taskPath: '/v1/tasks/{task_id}/status' });
     await config().update('taskQueryPath', undefined, vscode.ConfigurationTarget.Global); // the default, which this gateway does not answer
+    await vscode.commands.executeCommand('notifications.clearAll'); // room for this run's toast
     const summary = await upscale([workspaceFile('assets/logo.png')], { params: 'defaults', output: 'ask' });
     const error = summary?.jobs[0].error ?? '';
     assert.equal(summary?.jobs[0].state, 'failed');
