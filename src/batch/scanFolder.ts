@@ -19,17 +19,7 @@ const headBytes = 64 * 1024;
  */
 export async function scanFolder(folder: vscode.Uri, record: DoneRecord | undefined, token?: vscode.CancellationToken): Promise<ScannedImage[]> {
   const root = vscode.workspace.getWorkspaceFolder(folder)?.uri ?? folder;
-  const start = posix.relative(root.path, folder.path);
-  const list: ListFolder = async (relative) => {
-    if (token?.isCancellationRequested) return [];
-    const uri = relative ? vscode.Uri.joinPath(root, relative) : root;
-    if (uri.scheme === 'file') {
-      const entries = await readdir(uri.fsPath, { withFileTypes: true });
-      return Promise.all(entries.map(async (e) => [e.name, e.isSymbolicLink() ? await linkKind(join(uri.fsPath, e.name)) : kindOf(e)] as [string, EntryKind]));
-    }
-    return (await vscode.workspace.fs.readDirectory(uri)).map(([name, type]) => [name, type & vscode.FileType.SymbolicLink && type & vscode.FileType.Directory ? 'other' : type & vscode.FileType.Directory ? 'folder' : type & vscode.FileType.File ? 'file' : 'other']);
-  };
-  const found = await walkImages(start, list, [...alwaysExcluded, ...configuredExcludes()]);
+  const found = await imagePaths(root, posix.relative(root.path, folder.path), token);
   const images: ScannedImage[] = [];
   // A few at a time: enough to keep the disk busy, few enough to keep memory flat.
   let next = 0;
@@ -41,6 +31,23 @@ export async function scanFolder(folder: vscode.Uri, record: DoneRecord | undefi
   };
   await Promise.all(Array.from({ length: 8 }, worker));
   return images;
+}
+
+/**
+ * The image files below `start` (relative to `root`, '' for all of it), as paths relative to
+ * `root`, left out as the scan leaves them out: `files.exclude`, `node_modules` and `.git`.
+ */
+export function imagePaths(root: vscode.Uri, start = '', token?: vscode.CancellationToken): Promise<string[]> {
+  const list: ListFolder = async (relative) => {
+    if (token?.isCancellationRequested) return [];
+    const uri = relative ? vscode.Uri.joinPath(root, relative) : root;
+    if (uri.scheme === 'file') {
+      const entries = await readdir(uri.fsPath, { withFileTypes: true });
+      return Promise.all(entries.map(async (e) => [e.name, e.isSymbolicLink() ? await linkKind(join(uri.fsPath, e.name)) : kindOf(e)] as [string, EntryKind]));
+    }
+    return (await vscode.workspace.fs.readDirectory(uri)).map(([name, type]) => [name, type & vscode.FileType.SymbolicLink && type & vscode.FileType.Directory ? 'other' : type & vscode.FileType.Directory ? 'folder' : type & vscode.FileType.File ? 'file' : 'other']);
+  };
+  return walkImages(start, list, [...alwaysExcluded, ...configuredExcludes(root)]);
 }
 
 function kindOf(entry: Dirent): EntryKind {
@@ -90,8 +97,9 @@ async function readHeader(uri: vscode.Uri, path: string, record: DoneRecord | un
 }
 
 /** The globs `files.exclude` turns on (those with a `when` condition are left to VS Code's own views). */
-function configuredExcludes(): string[] {
-  const configured = vscode.workspace.getConfiguration('files').get<Record<string, unknown>>('exclude', {});
+function configuredExcludes(root: vscode.Uri): string[] {
+  // Each folder of a multi-root workspace may exclude its own.
+  const configured = vscode.workspace.getConfiguration('files', root).get<Record<string, unknown>>('exclude', {});
   return Object.entries(configured)
     .filter(([, on]) => on === true)
     .map(([glob]) => glob);

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { isLoopback, ServiceKind } from '../core/api/services';
+import { addressSetting, isLoopback, ServiceKind } from '../core/api/services';
 import { ApiKeyStore } from '../secrets';
 import { readSettings } from '../settings';
 import { askApiKey } from '../ui/apiKeyInput';
@@ -30,7 +30,7 @@ export function clearApiKeyCommand(keys: ApiKeyStore) {
 }
 
 /**
- * "Set up Ideogram Upscale": the service, then (for a gateway) its address, then the key. The
+ * "Set up Ideogram Upscale": the service, then its address, then the key. The
  * choice goes to user settings, which a workspace cannot override.
  */
 export function setupCommand(keys: ApiKeyStore) {
@@ -58,26 +58,17 @@ export function setupCommand(keys: ApiKeyStore) {
     });
     if (!picked) return false;
     const service = picked.service;
-    const total = service === 'gateway' ? 2 : 1;
-    if (service === 'gateway') {
-      const baseUrl = await inputBox({
-        title: vscode.l10n.t('Address of the API gateway'),
-        prompt: vscode.l10n.t('Requests go to this address + /ideogram/upscale. https only (plain http only for this machine).'),
-        value: settings.baseUrl,
-        step: 1,
-        totalSteps: total,
-        validate: (value) => {
-          try {
-            const url = new URL(value.trim());
-            return url.protocol === 'https:' || isLoopback(url.hostname) ? undefined : vscode.l10n.t('Use an https address.');
-          } catch {
-            return vscode.l10n.t('Enter an address such as https://yunwu.ai');
-          }
-        },
-      });
-      if (typeof baseUrl !== 'string') return false;
-      await config.update('baseUrl', baseUrl.trim().replace(/\/+$/, ''), vscode.ConfigurationTarget.Global);
-    }
+    // Both addresses can be changed here; each is saved in its own setting, named in the prompt.
+    const address = await inputBox({
+      title: service === 'gateway' ? vscode.l10n.t('Address of the API gateway') : vscode.l10n.t('Address of Ideogram\'s API'),
+      prompt: vscode.l10n.t('Requests go to this address + {0} ("{1}"). https only (plain http only for this machine).', service === 'gateway' ? '/ideogram/upscale' : '/upscale', addressSetting(service)),
+      value: service === 'gateway' ? settings.baseUrl : settings.ideogramBaseUrl,
+      step: 1,
+      totalSteps: 2,
+      validate: (value) => addressProblem(value, addressSetting(service)),
+    });
+    if (typeof address !== 'string') return false;
+    await config.update(service === 'gateway' ? 'baseUrl' : 'ideogramBaseUrl', address.trim().replace(/\/+$/, ''), vscode.ConfigurationTarget.Global);
     await config.update('service', service, vscode.ConfigurationTarget.Global);
     const stored = await keys.get(service);
     if (stored) {
@@ -87,10 +78,19 @@ export function setupCommand(keys: ApiKeyStore) {
       if (choice === undefined) return false;
       if (choice === keep) return true;
     }
-    // The key is a step of its own only when the address came before it.
-    const key = await askApiKey(keys, service, total > 1 ? { step: total, totalSteps: total } : undefined);
+    const key = await askApiKey(keys, service, { step: 2, totalSteps: 2 });
     if (key === undefined) return false;
     void vscode.window.showInformationMessage(vscode.l10n.t('Ideogram Upscale is set up. Right-click an image and choose "Upscale with Ideogram…".'));
     return true;
   };
+}
+
+/** Why an address typed in the setup would be refused at the first upscale, naming its setting. */
+function addressProblem(value: string, setting: string): string | undefined {
+  try {
+    const url = new URL(value.trim());
+    return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname)) ? undefined : vscode.l10n.t('Use an https address for "{0}".', setting);
+  } catch {
+    return vscode.l10n.t('Enter an address such as {0} for "{1}".', setting.endsWith('ideogramBaseUrl') ? 'https://api.ideogram.ai' : 'https://yunwu.ai', setting);
+  }
 }

@@ -70,7 +70,7 @@ export class ResultActions implements PanelHandlers {
           return saved;
         }
         case 'saveAs': {
-          const saved = await saveAs(job, result);
+          const saved = await saveAs(job, result, readSettings().keepMetadata);
           if (saved) await this.store.recordSaved(job.id, result.id, saved);
           return saved;
         }

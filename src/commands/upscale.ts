@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { paramsProblem, UpscaleParams } from '../core/api/params';
-import { isUpscalableName, upscalableGlob } from '../core/images/extensions';
+import { addressSetting } from '../core/api/services';
+import { imagePaths } from '../batch/scanFolder';
+import { outputMatcher } from '../core/batch/plan';
+import { isUpscalableName } from '../core/images/extensions';
 import { activePreviewImage } from '../editor/activeImage';
 import { runBatch } from '../jobs/batch';
 import { throttledProgress } from '../ui/throttledProgress';
@@ -10,6 +13,7 @@ import { JobRecord } from '../jobs/jobStore';
 import { ApiKeyStore } from '../secrets';
 import { OutputMode, readSettings, serviceProfile } from '../settings';
 import { askApiKey } from '../ui/apiKeyInput';
+import { pickImages } from '../ui/imagePicker';
 import { askParameters } from '../ui/parameterFlow';
 import { ResultActions } from './resultActions';
 
@@ -73,7 +77,7 @@ export function upscaleCommand(deps: UpscaleDeps) {
       profile = serviceProfile(settings, key);
     } catch (err) {
       void vscode.window.showErrorMessage((err as Error).message, vscode.l10n.t('Open Settings')).then((choice) => {
-        if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', 'ideogramUpscale.baseUrl');
+        if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', addressSetting(settings.service));
       });
       return undefined;
     }
@@ -194,21 +198,20 @@ async function imageInViewOrPicked(): Promise<vscode.Uri[] | undefined> {
     void vscode.window.showErrorMessage(vscode.l10n.t('{0} is not a PNG, JPEG or WebP image; only those can be upscaled.', baseName(shown)));
     return undefined;
   }
-  return shown ? [shown] : pickImages();
+  return shown ? [shown] : workspaceImages();
 }
 
-async function pickImages(): Promise<vscode.Uri[] | undefined> {
-  const found = await vscode.workspace.findFiles(upscalableGlob(), '**/{node_modules,.git}/**', 5000);
-  const images = found.filter((u) => isUpscalableName(u.path)).sort((a, b) => a.path.localeCompare(b.path));
+/** The workspace's images, left out as a folder's scan leaves them out (files.exclude, node_modules, .git). */
+async function workspaceImages(): Promise<vscode.Uri[] | undefined> {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  const found = await Promise.all(folders.map(async (folder) => (await imagePaths(folder.uri)).map((path) => vscode.Uri.joinPath(folder.uri, path))));
+  const images = found.flat().filter((u) => isUpscalableName(u.path)).sort((a, b) => a.path.localeCompare(b.path));
   if (images.length === 0) {
     void vscode.window.showInformationMessage(vscode.l10n.t('There are no PNG, JPEG or WebP images in this workspace.'));
     return undefined;
   }
-  const picked = await vscode.window.showQuickPick(
-    images.map((uri) => ({ label: baseName(uri), description: vscode.workspace.asRelativePath(uri), uri })),
-    { canPickMany: true, title: vscode.l10n.t('Upscale with Ideogram: choose images'), placeHolder: vscode.l10n.t('Type to filter; Space selects') },
-  );
-  return picked?.map((p) => p.uri);
+  const isOutput = outputMatcher(readSettings().fileNamePattern);
+  return pickImages(images, (uri) => isOutput(baseName(uri)));
 }
 
 function stateText(state: JobRecord['state']): string {

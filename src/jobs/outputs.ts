@@ -31,7 +31,8 @@ export async function saveNextToOriginal(job: JobRecord, result: ResultRecord, p
   throw new OutputError(t('No free file name for {0}.', outputName(stem, ext, 1, pattern)));
 }
 
-export async function saveAs(job: JobRecord, result: ResultRecord): Promise<vscode.Uri | undefined> {
+/** Saves a copy where the user says, with the original's metadata as the other saves keep it. */
+export async function saveAs(job: JobRecord, result: ResultRecord, metadata: MetadataMode): Promise<vscode.Uri | undefined> {
   const stored = storedOf(result);
   const { ext } = formatInfo[stored.format];
   const stem = job.source.path.slice(job.source.path.lastIndexOf('/') + 1).replace(/\.[^.]+$/, '');
@@ -41,7 +42,7 @@ export async function saveAs(job: JobRecord, result: ResultRecord): Promise<vsco
     title: vscode.l10n.t('Save upscaled image as'),
   });
   if (!target) return undefined;
-  await writeAtomic(target, await readFile(stored.path), true);
+  await writeAtomic(target, await withMetadata(job, await readFile(stored.path), metadata), true);
   return target;
 }
 

@@ -39,7 +39,10 @@ async function customize(title: string, total: number, initial: UpscaleParams): 
     () => intStep(p, 'resemblance', title, 3, total, vscode.l10n.t('Resemblance to the original, {0} to {1}', limits.resemblance.min, limits.resemblance.max)),
     () => intStep(p, 'detail', title, 4, total, vscode.l10n.t('Detail to add, {0} to {1}', limits.detail.min, limits.detail.max)),
     async () => {
-      const v = await pick(title, 5, total, (['AUTO', 'ON', 'OFF'] as const).map((m) => ({ label: m === 'AUTO' ? vscode.l10n.t('Auto') : m === 'ON' ? vscode.l10n.t('On') : vscode.l10n.t('Off'), description: m === (p.magicPrompt ?? 'AUTO') ? vscode.l10n.t('current') : undefined, value: m })), true, vscode.l10n.t('Magic Prompt'));
+      const current = p.magicPrompt ?? 'AUTO';
+      const modes = (['AUTO', 'ON', 'OFF'] as const).map((m) => ({ label: m === 'AUTO' ? vscode.l10n.t('Auto') : m === 'ON' ? vscode.l10n.t('On') : vscode.l10n.t('Off'), description: m === current ? vscode.l10n.t('current') : undefined, value: m }));
+      // Enter keeps the value, as it does in the input steps around this one.
+      const v = await pick(title, 5, total, modes, true, vscode.l10n.t('Magic Prompt'), current);
       if (v !== undefined && v !== back) p.magicPrompt = v;
       return v;
     },
@@ -81,13 +84,14 @@ function input(title: string, step: number, totalSteps: number, prompt: string, 
   return inputBox({ title, step, totalSteps, prompt, value, validate, canGoBack: true });
 }
 
-function pick<T>(title: string, step: number, total: number, items: (vscode.QuickPickItem & { value: T })[], canGoBack: boolean, placeholder?: string): Step<T> {
+function pick<T>(title: string, step: number, total: number, items: (vscode.QuickPickItem & { value: T })[], canGoBack: boolean, placeholder?: string, active?: T): Step<T> {
   return new Promise((resolve) => {
     const qp = vscode.window.createQuickPick<vscode.QuickPickItem & { value: T }>();
     qp.title = title;
     qp.step = step;
     qp.totalSteps = total;
     qp.items = items;
+    if (active !== undefined) qp.activeItems = items.filter((i) => i.value === active);
     qp.placeholder = placeholder;
     qp.ignoreFocusOut = true;
     qp.buttons = canGoBack ? [vscode.QuickInputButtons.Back] : [];

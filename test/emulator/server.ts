@@ -54,6 +54,11 @@ export interface EmulatorOptions {
    * refused with 429 `reject_reason: "inflight_limit"`. Unset: no limit, only counted.
    */
   inflightLimit?: number;
+  /**
+   * Where tasks are queried, with `{task_id}` (default `/ideogram/upscale/{task_id}`), as gateways
+   * that put them elsewhere do; `ideogramUpscale.taskQueryPath` must then say the same.
+   */
+  taskPath?: string;
 }
 
 /**
@@ -194,7 +199,7 @@ export class Emulator {
       }
       return this.submit(req, res);
     }
-    const task = /^\/ideogram\/upscale\/([^/]+)$/.exec(path);
+    const task = taskRoute(this.options.taskPath ?? '/ideogram/upscale/{task_id}').exec(path);
     if (req.method === 'GET' && task) {
       if (!this.authorised(req, 'bearer')) {
         return json(res, 401, { error: { message: 'Invalid API key' } });
@@ -589,4 +594,10 @@ function requestId(): string {
 function json(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
+}
+
+/** The task query's path as a pattern whose first group is the task id. */
+function taskRoute(template: string): RegExp {
+  const [before, after = ''] = template.split('{task_id}').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`^${before}([^/]+)${after}$`);
 }

@@ -5,11 +5,12 @@ import { loadCodecs } from '../../src/core/images/codecs';
 import { readSize } from '../../src/core/images/format';
 import { readExifOrientation, readExifTags } from '../../src/core/images/exif';
 import { readJpegIcc } from '../../src/core/images/jpeg';
-import { readPngColorChunks } from '../../src/core/images/png';
+import { readPngColorChunks, readPngExif } from '../../src/core/images/png';
+import { readWebpExif, readWebpIcc } from '../../src/core/images/webp';
 import { Emulator } from '../emulator/server';
 import { env, screenshot, ui } from '../support/handshake';
-import { alphaOf, bilinearAlpha, difference, exifSegment, fakeIcc, iccpChunk, iccSegments, jpegWith, pngWith } from '../support/imageFixtures';
-import { activate, decodeFile, panel, startEmulator, testKey, upscale, workspaceFile } from './helpers';
+import { alphaOf, bilinearAlpha, difference, exifSegment, fakeIcc, iccpChunk, iccSegments, jpegWith, pngWith, rawPngChunk, webpWith } from '../support/imageFixtures';
+import { activate, decodeFile, exists, panel, startEmulator, testKey, until, upscale, workspaceFile } from './helpers';
 
 /**
  * The alpha of a result compared with the original's alpha scaled to the result's size (bilinear,
@@ -122,6 +123,55 @@ describe('Asset-safe results: transparency, proportions and colour survive Repla
     assert.deepEqual(readJpegIcc(replaced).map((c) => Buffer.from(c)), readJpegIcc(source).map((c) => Buffer.from(c)));
     assert.deepEqual(readSize(replaced), { width: 320, height: 240 });
     await writeFile(`${env.outDir}/replaced-with-exif.jpg`, replaced);
+  });
+
+  it('a PNG\'s eXIf orientation survives Save next to original, without its GPS position', async () => {
+    emulator.reset({ key: testKey });
+    const source = pngWith(new Uint8Array(await readFile(workspaceFile('assets/logo.png').fsPath)), rawPngChunk('eXIf', exifSegment(6, false).subarray(10)));
+    const file = await place('turned.png', 'exif-png', source);
+    const summary = await upscale([file], { params: 'defaults', output: 'nextToOriginal' });
+    assert.equal(summary?.jobs[0].saved.length, 1, summary?.jobs[0].error);
+    const saved = new Uint8Array(await readFile(vscode.Uri.parse(summary!.jobs[0].saved[0]).fsPath));
+    assert.equal(readExifOrientation(readPngExif(saved)!), 6);
+    assert.ok(!readExifTags(readPngExif(saved)!)?.includes(0x8825), 'no GPS position');
+  });
+
+  it('a WebP keeps its ICC profile and EXIF orientation through Replace', async () => {
+    emulator.reset({ key: testKey });
+    const icc = fakeIcc(400);
+    const source = webpWith(new Uint8Array(await readFile(workspaceFile('assets/banner.webp').fsPath)), { ICCP: icc, EXIF: exifSegment(8, true).subarray(10) });
+    const file = await place('turned.webp', 'exif-webp', source);
+    const summary = await upscale([file], { params: 'defaults', output: 'replace' });
+    assert.equal(summary?.jobs[0].replaced, true, summary?.jobs[0].error);
+    const replaced = new Uint8Array(await readFile(file.fsPath));
+    assert.equal(readExifOrientation(readWebpExif(replaced)!), 8);
+    assert.deepEqual(Buffer.from(readWebpIcc(replaced)!), Buffer.from(icc));
+  });
+
+  it('Save as… keeps the colour profile and the orientation, as the other saves do', async function () {
+    if (!env.canScreenshot) this.skip(); // the save dialog is answered as a user answers it
+    emulator.reset({ key: testKey });
+    const source = pngWith(new Uint8Array(await readFile(workspaceFile('assets/logo.png').fsPath)), iccpChunk(fakeIcc(700)), rawPngChunk('eXIf', exifSegment(3, true).subarray(10)));
+    const file = await place('profiled.png', 'icc-save-as', source);
+    const summary = await upscale([file], { params: 'defaults', output: 'ask' });
+    assert.equal(summary?.jobs[0].state, 'done', summary?.jobs[0].error);
+    const target = workspaceFile('icc-save-as/chosen.png');
+    const input = '.quick-input-widget .quick-input-box input';
+    await ui([
+      { click: panel.button('profiled.png', 'Save as…'), frame: 'panel' },
+      { waitFor: input },
+      // The dialog fills in its own default name a moment after it opens, and completes what is typed.
+      { sleep: 500 },
+      { fill: input, value: target.fsPath },
+      { sleep: 500 },
+      { screenshot: 'save-as-profiled-filled' },
+      { press: 'Enter' },
+    ]);
+    await until('the copy is where the user said', () => exists(target));
+    const saved = new Uint8Array(await readFile(target.fsPath));
+    assert.deepEqual(readPngColorChunks(saved).map((c) => Buffer.from(c)), readPngColorChunks(source).map((c) => Buffer.from(c)));
+    assert.equal(readExifOrientation(readPngExif(saved)!), 3);
+    assert.equal((await decodeFile(target)).width, 256);
   });
 
   it('shows several results as a grid, each with its seed, and Replace acts on the one chosen', async function () {

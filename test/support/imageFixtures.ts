@@ -147,12 +147,18 @@ export function riffChunk(fourcc: string, payload: Uint8Array): Buffer {
 
 /** An extended WebP holding `icc`, around the chunks of a simple (VP8 or VP8L) WebP. */
 export function webpWithIcc(simple: Uint8Array, icc: Uint8Array): Uint8Array {
+  return webpWith(simple, { ICCP: icc });
+}
+
+/** An extended WebP with an ICCP chunk first and an EXIF chunk last, as the container asks. */
+export function webpWith(simple: Uint8Array, meta: { ICCP?: Uint8Array; EXIF?: Uint8Array }): Uint8Array {
   const size = readSize(simple)!;
   const vp8x = Buffer.alloc(10);
-  vp8x[0] = 0x20;
+  vp8x[0] = (meta.ICCP ? 0x20 : 0) | (meta.EXIF ? 0x08 : 0);
   vp8x.writeUIntLE(size.width - 1, 4, 3);
   vp8x.writeUIntLE(size.height - 1, 7, 3);
-  const body = Buffer.concat([riffChunk('VP8X', vp8x), riffChunk('ICCP', icc), Buffer.from(simple.subarray(12))]);
+  const parts = [riffChunk('VP8X', vp8x), ...(meta.ICCP ? [riffChunk('ICCP', meta.ICCP)] : []), Buffer.from(simple.subarray(12)), ...(meta.EXIF ? [riffChunk('EXIF', meta.EXIF)] : [])];
+  const body = Buffer.concat(parts);
   const head = Buffer.alloc(12);
   head.write('RIFF', 0, 'latin1');
   head.writeUInt32LE(4 + body.length, 4);

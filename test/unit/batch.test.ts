@@ -31,7 +31,7 @@ function slowRunner(ms: number, limit: InFlightLimit) {
 }
 
 const sources = (n: number) => Array.from({ length: n }, (_, i) => `file:///img-${i}.png` as unknown as vscode.Uri);
-const profile = { baseUrl: 'https://x', submitPath: '/', taskQueryPath: '/', auth: { header: 'a', value: 'b' } };
+const profile = { service: 'gateway' as const, baseUrl: 'https://x', submitPath: '/', taskQueryPath: '/', auth: { header: 'a', value: 'b' } };
 
 describe('runBatch', () => {
   it('queues every job at once; the limit keeps at most its window in flight, in order', async () => {

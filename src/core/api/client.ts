@@ -1,6 +1,6 @@
 import { Downloaded, downloadResult } from './download';
 import { UpscaleError } from './errors';
-import { failureForMessage, failureForStatus, parseRetryAfter, plainText, readCapped, transportError } from './httpErrors';
+import { addressStep, failureForMessage, failureForStatus, parseRetryAfter, plainText, pointAt, pointedAt, readCapped, taskQueryStep, transportError } from './httpErrors';
 import { imageRequestJson, UpscaleParams } from './params';
 import { Answer, errorMessageOf, parseAnswer, requestIdOf, ResultImage } from './responses';
 import { defaultPollTuning, PollTuning, pollDelays, TaskTimings } from './pollSchedule';
@@ -72,7 +72,7 @@ export class UpscaleClient {
           await this.wait(backoff(attempt), call.signal);
           continue;
         }
-        throw failure;
+        throw pointAt(failure, addressStep(profile));
       }
       const retryAfterMs = parseRetryAfter(reply.headers.get('retry-after'));
       if (reply.status === 429 && isInflightLimit(reply.text)) call.onInflightLimit?.();
@@ -81,7 +81,7 @@ export class UpscaleClient {
         await this.wait(Math.min(retryAfterMs ?? backoff(attempt), this.retry.maxDelayMs), call.signal);
         continue;
       }
-      const answer = this.readAnswer(reply, url, true);
+      const answer = pointedAt(() => this.readAnswer(reply, url, true), addressStep(profile));
       call.onPhase?.('waiting');
       if (answer.kind === 'task') {
         call.onTask?.(answer.taskId, answer.requestId);
@@ -138,13 +138,18 @@ export class UpscaleClient {
         delay = Math.max(delay, Math.min(retryAfterMs ?? delay, this.poll.maxMs * 4));
         continue;
       }
-      const answer = this.readAnswer(reply, url, false);
+      // The upload was taken, so a wrong answer here is the task query's path, not the address.
+      const step = taskQueryStep(profile);
+      if (reply.status === 404) {
+        throw new UpscaleError('unexpected', t('The service has no task at {0} (HTTP 404).', new URL(url).pathname), { status: 404, requestId: first.requestId, mayHaveBeenCharged: true, nextStep: step });
+      }
+      const answer = pointedAt(() => this.readAnswer(reply, url, false), step);
       if (answer.kind === 'task') {
         task = answer;
       } else if (answer.kind === 'images') {
         return withImages(answer, first.taskId);
       } else {
-        throw new UpscaleError('unexpected', t('The task query answered in an unknown shape. Check "ideogramUpscale.taskQueryPath".'), { status: reply.status });
+        throw new UpscaleError('unexpected', t('The task query answered in an unknown shape.'), { status: reply.status, nextStep: step });
       }
     }
   }

@@ -29,6 +29,8 @@ export interface FailureDetails {
   retryAfterMs?: number;
   /** True when the upload may have reached the service (and may be charged). */
   mayHaveBeenCharged?: boolean;
+  /** What to do next, when it is more precise than the kind's (another setting to check, say); translated. */
+  nextStep?: string;
 }
 
 export class UpscaleError extends Error {
@@ -69,7 +71,9 @@ export function describeFailure(err: unknown): string {
     return err instanceof Error ? err.message : String(err);
   }
   const parts = [err.message];
-  if (nextStep[err.kind]) {
+  if (err.details.nextStep) {
+    parts.push(err.details.nextStep);
+  } else if (nextStep[err.kind]) {
     parts.push(t(nextStep[err.kind]));
   }
   if (err.details.requestId) {

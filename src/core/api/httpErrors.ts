@@ -1,5 +1,6 @@
 import { t } from '../i18n';
 import { FailureKind, UpscaleError } from './errors';
+import type { ServiceProfile } from './services';
 
 /** Connection errors raised before any byte of the request left: safe to send again. */
 const notSentCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
@@ -94,6 +95,31 @@ export function failureForStatus(status: number, message: string | undefined, re
         return new UpscaleError('server', t('The service failed (HTTP {0}{1}).', status, said), { ...details, mayHaveBeenCharged: isSubmit });
       }
       return new UpscaleError('unexpected', t('The service answered HTTP {0}{1}.', status, said), details);
+  }
+}
+
+/** For the Ideogram service, an answer of no known shape points at its own address setting. */
+export function addressStep(profile: ServiceProfile): string | undefined {
+  return profile.service === 'ideogram' ? t('Check "ideogramUpscale.ideogramBaseUrl": it may not point at Ideogram\'s API.') : undefined;
+}
+
+export function taskQueryStep(profile: ServiceProfile): string | undefined {
+  return profile.service === 'gateway' ? t('Check "ideogramUpscale.taskQueryPath": it must be the path, under the address, where your gateway answers task queries.') : undefined;
+}
+
+const pointable: FailureKind[] = ['unexpected'];
+
+/** The failure with `step` as what to do next, when it is one that a setting may have caused. */
+export function pointAt(err: UpscaleError, step: string | undefined): UpscaleError {
+  if (!step || !(err instanceof UpscaleError) || !pointable.includes(err.kind) || err.details.nextStep) return err;
+  return new UpscaleError(err.kind, err.message, { ...err.details, nextStep: step });
+}
+
+export function pointedAt<T>(read: () => T, step: string | undefined): T {
+  try {
+    return read();
+  } catch (err) {
+    throw pointAt(err as UpscaleError, step);
   }
 }
 

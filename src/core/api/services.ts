@@ -1,5 +1,9 @@
+import { t } from '../i18n';
+
 /** Where and how to reach one upscale service; the key travels in `auth`, never in a log line. */
 export interface ServiceProfile {
+  /** Which settings a wrong address or path is fixed in: failures name them. */
+  service: ServiceKind;
   baseUrl: string;
   submitPath: string;
   /** With `{task_id}`; used only when the service answers with a task. */
@@ -10,6 +14,7 @@ export interface ServiceProfile {
 /** The API gateway's upscale endpoint: `{baseUrl}/ideogram/upscale` with a Bearer key. */
 export function gatewayProfile(baseUrl: string, taskQueryPath: string, key: string): ServiceProfile {
   return {
+    service: 'gateway',
     baseUrl: checkedBaseUrl(baseUrl),
     submitPath: '/ideogram/upscale',
     taskQueryPath,
@@ -19,18 +24,24 @@ export function gatewayProfile(baseUrl: string, taskQueryPath: string, key: stri
 
 /**
  * A key must not cross the network in clear text: plain http is accepted only for this machine
- * (a local emulator or proxy).
+ * (a local emulator or proxy). A refusal names the setting the address came from.
  */
-export function checkedBaseUrl(raw: string): string {
+export function checkedBaseUrl(raw: string, service: ServiceKind = 'gateway'): string {
+  const setting = addressSetting(service);
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new Error(`"${raw}" is not a URL. Set "ideogramUpscale.baseUrl" to the address of your gateway, such as https://yunwu.ai.`);
+    throw new Error(t('"{0}" is not a URL. Set "{1}" to the address of the service, such as {2}.', raw, setting, service === 'ideogram' ? 'https://api.ideogram.ai' : 'https://yunwu.ai'));
   }
   if (url.protocol === 'https:') return url.href.replace(/\/+$/, '');
   if (url.protocol === 'http:' && isLoopback(url.hostname)) return url.href.replace(/\/+$/, '');
-  throw new Error(`"${raw}" is not an https address; the key is only sent over https (plain http only to this machine).`);
+  throw new Error(t('"{0}" is not an https address; the key is only sent over https (plain http only to this machine). Set "{1}" to an https address.', raw, setting));
+}
+
+/** The setting that holds the service's address. */
+export function addressSetting(service: ServiceKind): string {
+  return service === 'ideogram' ? 'ideogramUpscale.ideogramBaseUrl' : 'ideogramUpscale.baseUrl';
 }
 
 export function isLoopback(hostname: string): boolean {
@@ -43,7 +54,8 @@ export type ServiceKind = 'gateway' | 'ideogram';
 /** Ideogram's own API: `{base}/upscale` with the key in an `Api-Key` header; it answers synchronously. */
 export function ideogramProfile(baseUrl: string, key: string): ServiceProfile {
   return {
-    baseUrl: checkedBaseUrl(baseUrl),
+    service: 'ideogram',
+    baseUrl: checkedBaseUrl(baseUrl, 'ideogram'),
     submitPath: '/upscale',
     taskQueryPath: '/upscale/{task_id}',
     auth: { header: 'Api-Key', value: key },

@@ -1,4 +1,4 @@
-/** EXIF: the TIFF structure inside a JPEG's APP1 segment. */
+/** EXIF: the TIFF structure inside a JPEG's APP1 segment, a PNG's eXIf chunk or a WebP's EXIF chunk. */
 import { ascii, JpegSegment, jpegSegments, u16, u16be, u32, writeU16, writeU32 } from './bytes';
 
 const EXIF_ORIENTATION = 0x0112;
@@ -33,8 +33,13 @@ export function readJpegExif(bytes: Uint8Array): Uint8Array | undefined {
   return s && bytes.slice(s.start, s.end);
 }
 
-/** TIFF data of an APP1 Exif segment, or of a JPEG that holds one. */
+/**
+ * TIFF data of an APP1 Exif segment, of a JPEG that holds one, or given as is (a PNG eXIf or WebP
+ * EXIF payload, which some writers start with the `Exif\0\0` of JPEG).
+ */
 function exifTiff(bytes: Uint8Array): Uint8Array | undefined {
+  if (bytes.length >= 6 && ascii(bytes, 0, 6) === 'Exif\0\0') return bytes.subarray(6);
+  if (bytes.length >= 4 && (ascii(bytes, 0, 4) === 'II*\0' || ascii(bytes, 0, 4) === 'MM\0*')) return bytes;
   let seg: Uint8Array | undefined = bytes;
   if (bytes[0] === 0xff && bytes[1] === 0xd8) {
     seg = readJpegExif(bytes);
@@ -74,7 +79,7 @@ function readIfd0(tiff: Uint8Array): Ifd0 | undefined {
   return { tiff, little, entries };
 }
 
-/** IFD0 of an APP1 Exif segment or of a JPEG's Exif; undefined when either is malformed. */
+/** IFD0 of EXIF data in any of the forms exifTiff takes; undefined when it is malformed. */
 function ifd0Of(bytes: Uint8Array): Ifd0 | undefined {
   try {
     const tiff = exifTiff(bytes);
@@ -84,12 +89,12 @@ function ifd0Of(bytes: Uint8Array): Ifd0 | undefined {
   }
 }
 
-/** The tags of IFD0 in an Exif segment or a JPEG's Exif, in order; undefined when there is none. */
+/** The tags of IFD0 in EXIF data (as exifTiff takes it), in order; undefined when there is none. */
 export function readExifTags(bytes: Uint8Array): number[] | undefined {
   return ifd0Of(bytes)?.entries.map((e) => e.tag);
 }
 
-/** The EXIF orientation (1-8) of a JPEG, or of an APP1 Exif segment. */
+/** The EXIF orientation (1-8) of a JPEG, an APP1 Exif segment, or a PNG's or WebP's EXIF payload. */
 export function readExifOrientation(bytes: Uint8Array): number | undefined {
   const ifd = ifd0Of(bytes);
   const e = ifd?.entries.find((x) => x.tag === EXIF_ORIENTATION);
@@ -106,8 +111,21 @@ export function readExifOrientation(bytes: Uint8Array): number | undefined {
  * and the rest are dropped. Undefined when the segment is malformed or has none of these tags.
  */
 export function minimalExif(exifSegment: Uint8Array): Uint8Array | undefined {
+  const tiff = minimalExifTiff(exifSegment);
+  if (!tiff) return undefined;
+  const segment = new Uint8Array(10 + tiff.length);
+  segment[0] = 0xff;
+  segment[1] = 0xe1;
+  writeU16(segment, 2, 8 + tiff.length, false);
+  segment.set([0x45, 0x78, 0x69, 0x66, 0, 0], 4); // "Exif\0\0"
+  segment.set(tiff, 10);
+  return segment;
+}
+
+/** The same four tags as bare TIFF data, as a PNG eXIf or a WebP EXIF chunk holds them. */
+export function minimalExifTiff(exif: Uint8Array): Uint8Array | undefined {
   try {
-    const ifd = ifd0Of(exifSegment);
+    const ifd = ifd0Of(exif);
     if (!ifd) {
       return undefined;
     }
@@ -165,13 +183,7 @@ export function minimalExif(exifSegment: Uint8Array): Uint8Array | undefined {
       }
     });
     // next-IFD offset after the entries is left 0: no IFD1, so no thumbnail
-    const segment = new Uint8Array(10 + tiffOut.length);
-    segment[0] = 0xff;
-    segment[1] = 0xe1;
-    writeU16(segment, 2, 8 + tiffOut.length, false);
-    segment.set([0x45, 0x78, 0x69, 0x66, 0, 0], 4); // "Exif\0\0"
-    segment.set(tiffOut, 10);
-    return segment;
+    return tiffOut;
   } catch {
     return undefined;
   }

@@ -2,7 +2,7 @@ import type { UpscalableFormat } from './format';
 
 /**
  * The file names the product offers to upscale: the one list behind every menu's when-clause
- * (package.json, checked by a unit test), the palette's file search and the job's check that a
+ * (package.json, checked by a unit test), the palette's image picker and the job's check that a
  * file's name matches its content.
  */
 const extensionsOf: Record<UpscalableFormat, readonly string[]> = {
@@ -27,9 +27,4 @@ export function hasExtensionOf(format: UpscalableFormat, fileName: string): bool
 
 export function isUpscalableName(fileName: string): boolean {
   return upscalableExtensions.includes(extensionOf(fileName));
-}
-
-/** A glob for `workspace.findFiles`, whose matching is case-sensitive on some systems. */
-export function upscalableGlob(): string {
-  return `**/*.{${upscalableExtensions.flatMap((e) => [e, e.toUpperCase()]).join(',')}}`;
 }

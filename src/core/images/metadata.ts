@@ -11,8 +11,8 @@ export type MetadataMode = 'color' | 'all';
 
 /**
  * Copies the source's metadata into the result, both being the same format.
- * - `color`: the colour profile (PNG iCCP/sRGB/gAMA/cHRM, JPEG APP2 ICC, WebP ICCP), and for a
- *   JPEG a minimal EXIF with only orientation and resolution.
+ * - `color`: the colour profile (PNG iCCP/sRGB/gAMA/cHRM, JPEG APP2 ICC, WebP ICCP), and a
+ *   minimal EXIF with only orientation and resolution (JPEG APP1, PNG eXIf, WebP EXIF).
  * - `all`: the colour profile as above plus every other ancillary chunk or segment of the source
  *   that the result lacks (PNG ancillary chunks other than those tied to the pixel layout, JPEG
  *   APPn segments other than APP0, WebP EXIF and XMP chunks).

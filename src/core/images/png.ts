@@ -1,4 +1,5 @@
-import { ascii, concat, u32be } from './bytes';
+import { ascii, concat, u32be, writeU32 } from './bytes';
+import { minimalExifTiff } from './exif';
 
 // ---------------------------------------------------------------------------------------------
 // CRC-32 (ISO 3309, as used by PNG)
@@ -129,8 +130,28 @@ export function writePngWithChunks(bytes: Uint8Array, chunks: Uint8Array[]): Uin
   return concat(parts);
 }
 
+/** The payload of a PNG's eXIf chunk: EXIF's TIFF data. */
+export function readPngExif(bytes: Uint8Array): Uint8Array | undefined {
+  const c = pngChunks(bytes).find((x) => x.type === 'eXIf' && pngCrcOk(bytes, x));
+  return c && bytes.slice(c.start + 8, c.end - 4);
+}
+
+/** A whole chunk: length, type, data and CRC. */
+export function pngChunk(type: string, data: Uint8Array): Uint8Array {
+  const out = new Uint8Array(12 + data.length);
+  writeU32(out, 0, data.length, false);
+  for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
+  out.set(data, 8);
+  writeU32(out, 8 + data.length, crc32(out, 4, 8 + data.length), false);
+  return out;
+}
+
 export function keepPng(source: Uint8Array, result: Uint8Array, all: boolean): Uint8Array | undefined {
   const sourceChunks = pngChunks(source);
+  // A viewer that honours orientation shows the result turned as the original was; only the
+  // tags that say how the picture is shown go over, as for a JPEG.
+  const exif = all ? undefined : readPngExif(source);
+  const minimal = exif && minimalExifTiff(exif);
   const resultTypes = new Set(pngChunks(result).map((c) => c.type));
   const copy = sourceChunks.filter((c) => {
     if (!pngCrcOk(source, c)) {
@@ -145,13 +166,9 @@ export function keepPng(source: Uint8Array, result: Uint8Array, all: boolean): U
     // Unknown chunks that are not safe to copy (4th letter upper case) may describe the old pixels.
     return PNG_KNOWN.has(c.type) || isLower(c.type.charCodeAt(3));
   });
-  if (copy.length === 0) {
-    return undefined;
-  }
-  return writePngWithChunks(
-    result,
-    copy.map((c) => source.slice(c.start, c.end)),
-  );
+  const chunks: Uint8Array[] = copy.map((c) => source.slice(c.start, c.end));
+  if (minimal) chunks.push(pngChunk('eXIf', minimal));
+  return chunks.length > 0 ? writePngWithChunks(result, chunks) : undefined;
 }
 
 function isAncillary(type: string): boolean {

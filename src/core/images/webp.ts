@@ -1,4 +1,5 @@
 import { ascii, concat, u16le, u24le, u32le, writeU24le, writeU32le } from './bytes';
+import { minimalExifTiff } from './exif';
 
 const VP8X_ICC = 0x20;
 const VP8X_ALPHA = 0x10;
@@ -52,6 +53,11 @@ function webpPayload(b: Uint8Array, fourcc: string): Uint8Array | undefined {
 /** The ICC profile held in a WebP's ICCP chunk. */
 export function readWebpIcc(bytes: Uint8Array): Uint8Array | undefined {
   return webpPayload(bytes, 'ICCP');
+}
+
+/** The payload of a WebP's EXIF chunk. */
+export function readWebpExif(bytes: Uint8Array): Uint8Array | undefined {
+  return webpPayload(bytes, 'EXIF');
 }
 
 /**
@@ -173,7 +179,14 @@ export function keepWebp(source: Uint8Array, result: Uint8Array, all: boolean): 
   if (icc) {
     meta.ICCP = icc;
   }
-  if (all) {
+  if (!all) {
+    // Orientation and resolution only, as for a JPEG: how the picture is shown, not where it was taken.
+    const exif = webpPayload(source, 'EXIF');
+    const minimal = exif && minimalExifTiff(exif);
+    if (minimal) {
+      meta.EXIF = minimal;
+    }
+  } else {
     const present = new Set(webpChunks(result).map((c) => c.fourcc));
     for (const fourcc of ['EXIF', 'XMP '] as const) {
       const payload = present.has(fourcc) ? undefined : webpPayload(source, fourcc);
