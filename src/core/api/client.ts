@@ -1,6 +1,6 @@
 import { Downloaded, downloadResult } from './download';
 import { UpscaleError } from './errors';
-import { failureForMessage, failureForStatus, parseRetryAfter, plainText, readCapped, transportError } from './httpErrors';
+import { failureForMessage, failureForStatus, inflightLimitFailure, parseRetryAfter, plainText, readCapped, transportError } from './httpErrors';
 import { imageRequestJson, UpscaleParams } from './params';
 import { Answer, errorMessageOf, parseAnswer, requestIdOf, ResultImage } from './responses';
 import { defaultPollTuning, PollTuning, pollDelays, TaskTimings } from './pollSchedule';
@@ -24,8 +24,11 @@ type Phase = 'uploading' | 'waiting' | 'downloading';
 interface CallOptions {
   signal?: AbortSignal;
   onPhase?: (phase: Phase) => void;
-  /** The service refused for too many images in flight (429 `inflight_limit`); it is sent again after the wait. */
-  onInflightLimit?: () => void;
+  /**
+   * The service refused for too many images in flight (429 `inflight_limit`); it is sent again
+   * once this settles (the caller's room in a narrower window) and the wait is over.
+   */
+  onInflightLimit?: () => void | Promise<void>;
   /** The service took the upload and answered with a task: from here on, polling it is what a resume does. */
   onTask?: (taskId: string, requestId: string | undefined) => void;
 }
@@ -75,7 +78,7 @@ export class UpscaleClient {
         throw failure;
       }
       const retryAfterMs = parseRetryAfter(reply.headers.get('retry-after'));
-      if (reply.status === 429 && isInflightLimit(reply.text)) call.onInflightLimit?.();
+      if (reply.status === 429 && isInflightLimit(reply.text) && attempt < this.retry.attempts) await call.onInflightLimit?.();
       const retryable = reply.status === 429 || (reply.status === 503 && retryAfterMs !== undefined);
       if (retryable && attempt < this.retry.attempts) {
         await this.wait(Math.min(retryAfterMs ?? backoff(attempt), this.retry.maxDelayMs), call.signal);
@@ -191,6 +194,7 @@ export class UpscaleClient {
       body = text;
     }
     const requestId = requestIdOf(body) ?? requestIdHeader;
+    if (response.status === 429 && isSubmit && isInflightLimit(text)) throw inflightLimitFailure(requestId);
     if (!response.ok) {
       throw failureForStatus(response.status, errorMessageOf(parsedOk ? body : plainText(text)), requestId, parseRetryAfter(response.headers.get('retry-after')), isSubmit);
     }
