@@ -192,6 +192,20 @@ describe('What a replace may write: links, odd names, callers of the command', (
     assert.ok((await lstat(workspaceFile('links/outside.png').fsPath)).isSymbolicLink());
   });
 
+  it('refuses that replace when it is asked for from the panel, after the upscale', async function () {
+    if (!env.canScreenshot) this.skip();
+    const shared = vscode.Uri.file(join(outside, 'shared.png'));
+    const before = await sha256(shared);
+    const summary = await upscale([workspaceFile('links/outside.png')], { params: 'defaults', output: 'ask' });
+    assert.equal(summary?.jobs[0].state, 'done');
+    await ui([
+      { click: `${panel.card('outside.png')}:first-of-type >> role=button[name="Replace original"]`, frame: 'panel' },
+      { waitFor: `${panel.card('outside.png')}:first-of-type .alert:has-text("outside the workspace folders, so it was not replaced")`, frame: 'panel' },
+    ]);
+    assert.equal(await sha256(shared), before, 'the file outside is untouched');
+    assert.ok((await lstat(workspaceFile('links/outside.png').fsPath)).isSymbolicLink());
+  });
+
   it('takes file names with spaces, #, %, unicode and a leading dash through upload, save and replace', async () => {
     const names = ['with space.png', '#hash.png', '100%.png', '图标 ünï.png', '-dash.png'];
     await mkdir(workspaceFile('names').fsPath, { recursive: true });
