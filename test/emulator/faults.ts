@@ -32,6 +32,8 @@ export const faults = {
   taskNeverEnds: { phase: 'task', action: 'never' },
   // A gateway whose task store has a bad moment: its queries fail, the task goes on.
   taskQueryFails: { phase: 'query', status: 502, body: '<html><body><h1>502 Bad Gateway</h1></body></html>' },
+  // The same store down for good: the task may be done, but no query says so.
+  taskQueryDown: { phase: 'query', status: 503, body: { error: 'Service Unavailable' } },
   // The result
   resultNotFound: { phase: 'download', status: 404, body: 'Not Found' },
   resultNotImage: { phase: 'download', status: 200, body: '<html>expired link</html>', headers: { 'content-type': 'image/png' } },

@@ -74,6 +74,7 @@ export const cases: Case[] = [
       assert.ok(emulator.stats.taskQueries >= 6, `asked again after each (${emulator.stats.taskQueries} queries)`);
     },
   },
+  { fault: 'taskQueryDown', cause: /did not finish within 10 s; its last \d+ status queries failed \(HTTP 503\)/, next: /taskTimeoutSeconds/, uploads: 1, emulator: { shape: 'task' }, requestId: true },
   { fault: 'resultNotFound', cause: /result link no longer works \(HTTP 404/, next: retry, uploads: 1 },
   { fault: 'resultNotImage', cause: /not a PNG, JPEG or WebP image/, next: retry, uploads: 1 },
   { fault: 'resultHuge', cause: /more than any upscale can be/, next: retry, uploads: 1 },

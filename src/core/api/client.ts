@@ -114,6 +114,8 @@ export class UpscaleClient {
     let task = first;
     const delays = pollDelays(this.poll, this.options.timings?.expected(profile.baseUrl));
     let delay = delays.next().value;
+    let failedQueries = 0;
+    let lastFailedStatus = 0;
     for (;;) {
       if (task.status === 'succeed') {
         if (task.tookMs !== undefined) this.options.timings?.record(profile.baseUrl, task.tookMs);
@@ -127,7 +129,10 @@ export class UpscaleClient {
         });
       }
       if (Date.now() + delay > deadline) {
-        throw new UpscaleError('taskTimeout', t('The service\'s task {0} did not finish within {1} s.', first.taskId, Math.round(this.options.taskTimeoutMs / 1000)), {
+        const seconds = Math.round(this.options.taskTimeoutMs / 1000);
+        // A task store that kept failing is the likelier cause than a slow task: said so.
+        const message = failedQueries > 0 ? t('The service\'s task {0} did not finish within {1} s; its last {2} status queries failed (HTTP {3}).', first.taskId, seconds, failedQueries, lastFailedStatus) : t('The service\'s task {0} did not finish within {1} s.', first.taskId, seconds);
+        throw new UpscaleError('taskTimeout', message, {
           requestId: first.requestId,
           mayHaveBeenCharged: true,
         });
@@ -139,8 +144,11 @@ export class UpscaleClient {
       if (reply.status === 429 || reply.status >= 500) {
         // Queries cost nothing: keep asking, but no faster than the service allows.
         delay = Math.max(delay, Math.min(retryAfterMs ?? delay, this.poll.maxMs * 4));
+        failedQueries++;
+        lastFailedStatus = reply.status;
         continue;
       }
+      failedQueries = 0;
       const answer = this.readAnswer(reply, url, false);
       if (answer.kind === 'task') {
         task = answer;
