@@ -10,6 +10,7 @@ import { runBatch } from '../jobs/batch';
 import { throttledProgress } from '../ui/throttledProgress';
 import { JobRunner } from '../jobs/jobRunner';
 import { JobRecord } from '../jobs/jobStore';
+import { OutputError, replaceTarget } from '../jobs/outputs';
 import { ApiKeyStore } from '../secrets';
 import { OutputMode, readSettings, serviceProfile } from '../settings';
 import { askApiKey } from '../ui/apiKeyInput';
@@ -39,6 +40,8 @@ export interface UpscaleSummary {
     error?: string;
     saved: string[];
     replaced: boolean;
+    /** Results the service's safety filter withheld (the others are kept). */
+    withheld: number;
   }[];
 }
 
@@ -59,9 +62,20 @@ export function upscaleCommand(deps: UpscaleDeps) {
   return async (clicked?: unknown, selected?: unknown, given?: UpscaleOptions): Promise<UpscaleSummary | undefined> => {
     // A keybinding passes its `args` as the only argument: options alone, the images asked for.
     const options = given ?? (isOptions(clicked) ? clicked : undefined);
+    // Other extensions and keybindings learn of a bad call from the command's rejection (VS Code
+    // shows a keybinding's in a notification), before any file is read or anything sent.
+    const wrong = options && optionsProblem(options);
+    if (wrong) throw new Error(vscode.l10n.t('ideogramUpscale.upscale: {0}; nothing was sent.', wrong));
     const chosen = Array.isArray(selected) && selected.length ? selected.filter((u): u is vscode.Uri => u instanceof vscode.Uri) : clicked instanceof vscode.Uri ? [clicked] : await imageInViewOrPicked();
     if (!chosen?.length) return undefined;
     const settings = readSettings();
+    const output = options?.output ?? settings.output;
+    const refusal = output === 'replace' ? await replaceRefusal(chosen) : undefined;
+    if (refusal && options) throw new Error(vscode.l10n.t('ideogramUpscale.upscale: {0} Nothing was sent.', refusal));
+    if (refusal) {
+      void vscode.window.showErrorMessage(refusal);
+      return undefined;
+    }
     const last = deps.memento.get<UpscaleParams>(lastParamsKey);
     const params = options ? resolveParams(options.params, settings.defaults, last) : await askParameters(settings.defaults, last, chosen.length);
     if (!params) return undefined;
@@ -85,7 +99,6 @@ export function upscaleCommand(deps: UpscaleDeps) {
     // keybindings or "Run again" do not change it.
     if (!options) await deps.memento.update(lastParamsKey, params);
     deps.showPanel();
-    const output = options?.output ?? settings.output;
     const jobs = await vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
@@ -128,6 +141,7 @@ export function upscaleCommand(deps: UpscaleDeps) {
         error: j.failure ?? j.actionError,
         saved: j.results.flatMap((r) => r.saved),
         replaced: j.results.some((r) => r.replacedAt !== undefined),
+        withheld: j.results.filter((r) => r.withheld).length,
       })),
     };
   };
@@ -135,6 +149,37 @@ export function upscaleCommand(deps: UpscaleDeps) {
 
 function isOptions(value: unknown): value is UpscaleOptions {
   return typeof value === 'object' && value !== null && !(value instanceof vscode.Uri) && ('params' in value || 'output' in value);
+}
+
+const outputModes: readonly OutputMode[] = ['ask', 'nextToOriginal', 'replace'];
+
+/** What is wrong with options given by a caller (another extension, a keybinding's `args`). */
+function optionsProblem(options: UpscaleOptions): string | undefined {
+  if (options.output !== undefined && !outputModes.includes(options.output)) {
+    return vscode.l10n.t('"output" must be "ask", "nextToOriginal" or "replace", not {0}', JSON.stringify(options.output));
+  }
+  const params: unknown = options.params;
+  if (params === undefined || params === 'defaults' || params === 'last') return undefined;
+  if (typeof params !== 'object' || params === null || Array.isArray(params)) {
+    return vscode.l10n.t('"params" must be an object, "defaults" or "last", not {0}', JSON.stringify(params));
+  }
+  const given = params as UpscaleParams;
+  if (given.prompt !== undefined && typeof given.prompt !== 'string') return vscode.l10n.t('"params.prompt" must be text');
+  const problem = paramsProblem(given);
+  return problem && vscode.l10n.t('in "params", {0}', problem);
+}
+
+/** A replace writes only inside the workspace folders: said before anything is uploaded and billed. */
+async function replaceRefusal(uris: vscode.Uri[]): Promise<string | undefined> {
+  for (const uri of uris) {
+    try {
+      await replaceTarget(uri);
+    } catch (err) {
+      if (err instanceof OutputError) return err.message;
+      throw err;
+    }
+  }
+  return undefined;
 }
 
 function resolveParams(choice: UpscaleOptions['params'], defaults: UpscaleParams, last: UpscaleParams | undefined): UpscaleParams {

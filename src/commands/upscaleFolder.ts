@@ -73,7 +73,15 @@ export function upscaleFolderCommand(deps: FolderDeps) {
       if (answer !== go) return undefined;
     }
     const uris = chosen.map((image) => vscode.Uri.joinPath(root.uri, image.path));
-    const run = await deps.upscale(uris, { params, output, batch: label });
+    let run: UpscaleSummary | undefined;
+    try {
+      run = await deps.upscale(uris, { params, output, batch: label });
+    } catch (err) {
+      // The upscale command refuses the whole run before sending (a link in the folder to a file
+      // outside the workspace, with output "replace"): a menu's user reads it in a notification.
+      void vscode.window.showErrorMessage((err as Error).message);
+      return { planned: chosen.length, skipped: images.length - chosen.length, price: total };
+    }
     if (run && record) await recordDone(root, record, run, deps.jobs);
     return { planned: chosen.length, skipped: images.length - chosen.length, price: total, run };
   };

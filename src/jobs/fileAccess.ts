@@ -1,4 +1,5 @@
-import { link, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { link, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { isAbsolute, relative, sep } from 'node:path';
 import * as vscode from 'vscode';
 
 /**
@@ -75,4 +76,20 @@ async function claim(temp: string, target: string): Promise<void> {
     );
     return;
   }
+}
+
+/**
+ * The file a write to `uri` lands on (a symbolic link's target, resolved, on this machine's disk)
+ * and whether that file is inside a workspace folder, the folders' own links resolved too.
+ */
+export async function realLocation(uri: vscode.Uri): Promise<{ real: vscode.Uri; inside: boolean }> {
+  const real = uri.scheme === 'file' ? await realpath(uri.fsPath).then(vscode.Uri.file, () => undefined) : undefined;
+  if (!real) return { real: uri, inside: vscode.workspace.getWorkspaceFolder(uri) !== undefined };
+  for (const folder of vscode.workspace.workspaceFolders ?? []) {
+    if (folder.uri.scheme !== 'file') continue;
+    const root = await realpath(folder.uri.fsPath).catch(() => folder.uri.fsPath);
+    const path = relative(root, real.fsPath);
+    if (path !== '' && path.split(sep)[0] !== '..' && !isAbsolute(path)) return { real, inside: true };
+  }
+  return { real, inside: false };
 }

@@ -71,14 +71,14 @@ export class JobRunner implements vscode.Disposable {
       await mkdir(job.dir, { recursive: true });
       copy = await this.copySource(job);
     };
-    return this.guarded(job, batch, async (signal, store) => {
+    return this.guarded(job, batch, async (signal, store, makeRoom) => {
       if (!copy) throw new UpscaleError('interrupted', t('The copy of the original is gone; use "Run again".'));
       const upload = await fileToUpload(copy.path, formatInfo[copy.format].mime, basename(job.source.path));
       return this.deps.client().upscale(profile, upload, job.params, {
         signal,
         onPhase: (state) => void store.step(job.id, { state }),
         onTask: (taskId, requestId) => void store.step(job.id, { taskId, requestId }),
-        onInflightLimit: () => this.deps.limit.narrow(),
+        onInflightLimit: makeRoom,
       });
     }, prepare);
   }
@@ -100,7 +100,7 @@ export class JobRunner implements vscode.Disposable {
    * and a slot is never held while a file is read), its turn from the in-flight limit, the
    * downloads, the checks of each result, and the end recorded whatever it is.
    */
-  private async guarded(job: JobRecord, batch: AbortSignal, reach: (signal: AbortSignal, store: JobStore) => Promise<UpscaleOutcome>, prepare?: () => Promise<void>): Promise<JobRecord> {
+  private async guarded(job: JobRecord, batch: AbortSignal, reach: (signal: AbortSignal, store: JobStore, makeRoom: () => Promise<void>) => Promise<UpscaleOutcome>, prepare?: () => Promise<void>): Promise<JobRecord> {
     // The job's own controller also ends when the batch is cancelled.
     const own = this.aborts.get(job.id) ?? new AbortController();
     this.aborts.set(job.id, own);
@@ -113,11 +113,20 @@ export class JobRunner implements vscode.Disposable {
     try {
       if (prepare) await this.inTurn(signal, prepare);
       if (signal.aborted) throw new UpscaleError('cancelled', 'Cancelled.');
-      release = await this.deps.limit.acquire(job.params.numImages ?? 1, signal);
+      const images = job.params.numImages ?? 1;
+      release = await this.deps.limit.acquire(images, signal);
+      // Refused for too many in flight: the window narrows, and this job gives up its room and
+      // waits for room in the narrower window before it is sent again, so fewer go at once.
+      const makeRoom = async () => {
+        this.deps.limit.narrow();
+        release?.();
+        release = undefined;
+        release = await this.deps.limit.acquire(images, signal);
+      };
       await store.step(job.id, { startedAt: Date.now() });
-      const outcome = await reach(signal, store);
+      const outcome = await reach(signal, store, makeRoom);
       // The service has made the images: downloading them does not count against its limit.
-      release();
+      release?.();
       await store.step(job.id, { state: 'downloading', requestId: outcome.requestId, taskId: outcome.taskId });
       const copy = store.find(job.id)?.sourceCopy;
       if (!copy) throw new UpscaleError('interrupted', t('The copy of the original is gone; use "Run again".'));

@@ -3,9 +3,10 @@ import * as vscode from 'vscode';
 import { sha256 } from '../core/files/hash';
 import { outputName } from '../core/files/naming';
 import { t } from '../core/i18n';
+import { isEnlargement } from '../core/images/aspect';
 import { formatInfo, UpscalableFormat } from '../core/images/format';
 import type { MetadataMode } from '../core/images/metadata';
-import { exists, readBytes, writeAtomic } from './fileAccess';
+import { exists, readBytes, realLocation, writeAtomic } from './fileAccess';
 import { JobRecord, ResultRecord } from './jobStore';
 
 /** What to do with a finished result; files are read and written through fileAccess.ts. */
@@ -80,6 +81,12 @@ export async function replaceOriginal(job: JobRecord, result: ResultRecord, opti
       t('The service cropped or padded {0} (from {1} to {2}): its proportions changed, so it was not replaced. Use "Save next to original", or allow it with "ideogramUpscale.replaceWhenAspectDiffers".', name, from, to),
     );
   }
+  if (copy.size && stored.size && !isEnlargement(copy.size, stored.size)) {
+    throw new OutputError(
+      t('The service returned {0} at {1}, no larger than the original ({2}): that is not an upscale, so it was not replaced. Run the upscale again; "Save next to original" keeps this result beside it.', name, `${stored.size.width}×${stored.size.height}`, `${copy.size.width}×${copy.size.height}`),
+    );
+  }
+  const target = await replaceTarget(job.source);
   let current: Uint8Array;
   try {
     current = await readBytes(job.source);
@@ -90,8 +97,23 @@ export async function replaceOriginal(job: JobRecord, result: ResultRecord, opti
     throw new OutputError(t('{0} changed on disk since it was upscaled, so it was not replaced. Use "Save next to original" to keep both.', name));
   }
   const bytes = await withMetadata(job, await replacementBytes(copy.format, copy.size, stored, options), options.metadata);
-  await writeAtomic(job.source, bytes, true);
+  await writeAtomic(target, bytes, true);
   return { source: job.source.toString(), backup: copy.path, written: sha256(bytes), jobId: job.id, resultId: result.id, at: Date.now() };
+}
+
+/**
+ * Where a replace of `source` writes: the file the user sees, through a symbolic link too, but
+ * only inside a workspace folder. A link out of the workspace (to a shared asset, a system file)
+ * is not followed, and replacing the link itself would silently fork the file.
+ */
+export async function replaceTarget(source: vscode.Uri): Promise<vscode.Uri> {
+  const { real, inside } = await realLocation(source);
+  if (inside) return real;
+  const name = source.path.slice(source.path.lastIndexOf('/') + 1);
+  if (real.toString() !== source.toString()) {
+    throw new OutputError(t('{0} is a link to {1}, outside the workspace folders, so it was not replaced. Use "Save next to original" to keep the result.', name, real.fsPath));
+  }
+  throw new OutputError(t('{0} is outside the workspace folders, so it was not replaced. Open its folder in the workspace, or use "Save next to original" to keep the result.', name));
 }
 
 /** The result in the original's format (and, if asked, at the original's size). */
@@ -124,7 +146,7 @@ export async function undoReplace(record: UndoRecord): Promise<vscode.Uri> {
   if (current && sha256(current) !== record.written) {
     throw new OutputError(t('{0} changed since it was replaced; undo would overwrite those changes, so it was not done.', name));
   }
-  await writeAtomic(target, await readFile(record.backup), true);
+  await writeAtomic(await replaceTarget(target), await readFile(record.backup), true);
   return target;
 }
 

@@ -4,8 +4,8 @@ import { createServer as createTlsServer } from 'node:https';
 import { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { loadCodecs, Pixels } from '../../src/core/images/codecs';
-import { answerWithStatus, Fault, FaultName, faults, resetMidUpload } from './faults';
-import { flattenOnBlack, windowOf } from '../support/imageFixtures';
+import { answerWithStatus, Fault, FaultName, faults, resetMidUpload, trickle } from './faults';
+import { flattenOnBlack, halfSize, windowOf } from '../support/imageFixtures';
 import { formatInfo, sniffFormat, isUpscalable, UpscalableFormat } from '../../src/core/images/format';
 
 /**
@@ -59,6 +59,8 @@ export interface EmulatorOptions {
    * that put them elsewhere do; `ideogramUpscale.taskQueryPath` must then say the same.
    */
   taskPath?: string;
+  /** The origin a result link redirects to under the `resultOnAnotherHost` fault (a CDN in front of the files). */
+  cdn?: string;
 }
 
 /**
@@ -299,9 +301,11 @@ export class Emulator {
 
   private async answerUpload(res: ServerResponse, request: Record<string, unknown>, bytes: Uint8Array, count: number, failTask: boolean, durationMs?: number): Promise<void> {
     const seed = typeof request.seed === 'number' ? request.seed : Math.floor(Math.random() * 2147483647);
-    const making = this.options.largeResultBytes !== undefined ? Promise.resolve(this.largeResults(this.options.largeResultBytes, count)) : this.options.echoOnly ? Promise.resolve(this.storedResults(count)) : this.upscaleOnce(bytes, count);
-    const unsafe = this.takeFault('result')?.action === 'unsafe';
-    const imagesOf = (made: { url: string; resolution: string }[]) => made.map((m, i) => ({ url: unsafe ? '' : m.url, seed: seed + i, resolution: m.resolution }));
+    const resultFault = this.takeFault('result')?.action;
+    const making = this.options.largeResultBytes !== undefined ? Promise.resolve(this.largeResults(this.options.largeResultBytes, count)) : this.options.echoOnly ? Promise.resolve(this.storedResults(count)) : this.upscaleOnce(bytes, count, resultFault === 'smaller');
+    const unsafe = resultFault === 'unsafe';
+    const safeAt = (i: number, all: number) => !unsafe && !(resultFault === 'oneUnsafe' && i === all - 1);
+    const imagesOf = (made: { url: string; resolution: string }[]) => made.map((m, i) => ({ url: unsafe ? '' : m.url, safe: safeAt(i, made.length), seed: seed + i, resolution: m.resolution }));
     const id = requestId();
     if (this.options.shape === 'task') {
       // A task service answers at once and makes the pictures while the task runs.
@@ -331,7 +335,7 @@ export class Emulator {
         prompt: typeof request.prompt === 'string' ? request.prompt : '',
         resolution: i.resolution,
         upscaled_resolution: i.resolution,
-        is_image_safe: i.url !== '',
+        is_image_safe: i.safe,
         seed: i.seed,
       })),
     };
@@ -341,6 +345,8 @@ export class Emulator {
 
   private query(id: string, res: ServerResponse): void {
     this.stats.taskQueries++;
+    const fault = this.takeFault('query');
+    if (fault && answerWithStatus(fault, res, requestId())) return;
     const limited = this.options.rateLimitQueries ?? 0;
     if (limited > 0) {
       this.options.rateLimitQueries = limited - 1;
@@ -386,6 +392,11 @@ export class Emulator {
   private downloadFault(fault: Fault, url: URL, res: ServerResponse): void {
     this.stats.downloads++;
     if (answerWithStatus(fault, res, requestId())) return;
+    if (fault.action === 'trickle') return trickle(res);
+    if (fault.action === 'redirectElsewhere') {
+      res.writeHead(302, { location: `${this.options.cdn ?? this.origin}${url.pathname}${url.search}` }).end();
+      return;
+    }
     if (fault.action === 'redirectLoop') {
       res.writeHead(302, { location: url.pathname + url.search }).end();
       return;
@@ -466,12 +477,12 @@ export class Emulator {
    * copies then costs the emulator one decode and encode, not one each, so that its own work does
    * not slow what a benchmark measures.
    */
-  private async upscaleOnce(source: Uint8Array, count: number): Promise<{ url: string; resolution: string }[]> {
-    const key = createHash('sha256').update(source).update(JSON.stringify({ count, options: this.options })).digest('hex');
+  private async upscaleOnce(source: Uint8Array, count: number, smaller = false): Promise<{ url: string; resolution: string }[]> {
+    const key = createHash('sha256').update(source).update(JSON.stringify({ count, smaller, options: this.options })).digest('hex');
     let making = this.made.get(key);
     if (!making) {
       // Kept while it is made, so that uploads of the same picture at the same moment wait for it.
-      making = this.upscale(source, count).then((fresh) => fresh.map((r) => ({ ...this.files.get(new URL(r.url).pathname.slice('/files/'.length))!, resolution: r.resolution })));
+      making = this.upscale(source, count, smaller).then((fresh) => fresh.map((r) => ({ ...this.files.get(new URL(r.url).pathname.slice('/files/'.length))!, resolution: r.resolution })));
       this.made.set(key, making);
       making.catch(() => this.made.delete(key));
     }
@@ -488,10 +499,10 @@ export class Emulator {
   }
 
   /** Decodes the upload, doubles its width and height, and encodes it in its own format (or `resultFormat`). */
-  private async upscale(source: Uint8Array, count: number): Promise<{ url: string; resolution: string }[]> {
+  private async upscale(source: Uint8Array, count: number, smaller = false): Promise<{ url: string; resolution: string }[]> {
     const codecs = await loadCodecs();
     const decoded = await codecs.decode(source);
-    let big = doubleSize(decoded);
+    let big = smaller ? halfSize(decoded) : doubleSize(decoded);
     // What real upscalers are seen to do: drop transparency, crop or pad to a supported aspect ratio.
     if (this.options.flatten) big = flattenOnBlack(big);
     if (this.options.crop === 'square') big = cropSquare(big);

@@ -39,7 +39,7 @@ export function isNetworkFault(name: string): name is NetworkFault {
 }
 
 /** Sets user settings (section.key) and returns how to put back what they were. */
-async function settings(values: Record<string, string>): Promise<() => Promise<void>> {
+export async function settings(values: Record<string, unknown>): Promise<() => Promise<void>> {
   const before = Object.keys(values).map((key) => [key, vscode.workspace.getConfiguration().inspect(key)?.globalValue] as const);
   for (const [key, value] of Object.entries(values)) await vscode.workspace.getConfiguration().update(key, value, vscode.ConfigurationTarget.Global);
   return async () => {

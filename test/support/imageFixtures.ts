@@ -332,3 +332,14 @@ export function edgeDistance(a: Pixels, b: Pixels): { max: number; mean: number;
   }
   return { max, mean: n ? sum / n : 0, lines, mismatched };
 }
+
+/** Every other pixel of every other row: a smaller picture, as a thumbnail in place of an upscale. */
+export function halfSize(p: Pixels): Pixels {
+  const width = Math.max(1, Math.floor(p.width / 2));
+  const height = Math.max(1, Math.floor(p.height / 2));
+  const data = new Uint8ClampedArray(width * height * 4);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) data.set(p.data.subarray(((y * 2) * p.width + x * 2) * 4, ((y * 2) * p.width + x * 2) * 4 + 4), (y * width + x) * 4);
+  }
+  return { width, height, data };
+}

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 as zlibCrc32 } from 'node:zlib';
 import { alphaIsFlat, hasMeaningfulAlpha, rebuildAlpha, resizePixels } from '../../src/core/images/alpha';
-import { compareAspect } from '../../src/core/images/aspect';
+import { compareAspect, isEnlargement } from '../../src/core/images/aspect';
 import { Codecs, loadCodecs, Pixels } from '../../src/core/images/codecs';
 import { convertImage } from '../../src/core/images/convert';
 import { minimalExif, readExifOrientation, readExifTags, readJpegExif } from '../../src/core/images/exif';
@@ -119,6 +119,13 @@ describe('images: transparency', function () {
 });
 
 describe('images: aspect ratio', () => {
+  it('calls a result an upscale only when it is larger in at least one side; the same size or smaller is not', () => {
+    assert.equal(isEnlargement({ width: 100, height: 50 }, { width: 200, height: 100 }), true);
+    assert.equal(isEnlargement({ width: 300, height: 100 }, { width: 200, height: 200 }), true, 'a cropped upscale');
+    assert.equal(isEnlargement({ width: 100, height: 50 }, { width: 100, height: 50 }), false);
+    assert.equal(isEnlargement({ width: 100, height: 50 }, { width: 50, height: 25 }), false);
+  });
+
   it('sees an even 2× upscale', () => {
     const c = compareAspect({ width: 128, height: 96 }, { width: 256, height: 192 });
     assert.deepEqual(c, { factorX: 2, factorY: 2, factor: 2, matches: true });

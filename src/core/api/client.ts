@@ -1,6 +1,6 @@
 import { Downloaded, downloadResult } from './download';
 import { UpscaleError } from './errors';
-import { addressStep, failureForMessage, failureForStatus, parseRetryAfter, plainText, pointAt, pointedAt, readCapped, taskQueryStep, transportError } from './httpErrors';
+import { addressStep, failureForMessage, failureForStatus, inflightLimitFailure, parseRetryAfter, plainText, pointAt, pointedAt, readCapped, taskQueryStep, transportError } from './httpErrors';
 import { imageRequestJson, UpscaleParams } from './params';
 import { Answer, errorMessageOf, parseAnswer, requestIdOf, ResultImage } from './responses';
 import { defaultPollTuning, PollTuning, pollDelays, TaskTimings } from './pollSchedule';
@@ -24,8 +24,11 @@ type Phase = 'uploading' | 'waiting' | 'downloading';
 interface CallOptions {
   signal?: AbortSignal;
   onPhase?: (phase: Phase) => void;
-  /** The service refused for too many images in flight (429 `inflight_limit`); it is sent again after the wait. */
-  onInflightLimit?: () => void;
+  /**
+   * The service refused for too many images in flight (429 `inflight_limit`); it is sent again
+   * once this settles (the caller's room in a narrower window) and the wait is over.
+   */
+  onInflightLimit?: () => void | Promise<void>;
   /** The service took the upload and answered with a task: from here on, polling it is what a resume does. */
   onTask?: (taskId: string, requestId: string | undefined) => void;
 }
@@ -75,7 +78,7 @@ export class UpscaleClient {
         throw pointAt(failure, addressStep(profile));
       }
       const retryAfterMs = parseRetryAfter(reply.headers.get('retry-after'));
-      if (reply.status === 429 && isInflightLimit(reply.text)) call.onInflightLimit?.();
+      if (reply.status === 429 && isInflightLimit(reply.text) && attempt < this.retry.attempts) await call.onInflightLimit?.();
       const retryable = reply.status === 429 || (reply.status === 503 && retryAfterMs !== undefined);
       if (retryable && attempt < this.retry.attempts) {
         await this.wait(Math.min(retryAfterMs ?? backoff(attempt), this.retry.maxDelayMs), call.signal);
@@ -111,6 +114,8 @@ export class UpscaleClient {
     let task = first;
     const delays = pollDelays(this.poll, this.options.timings?.expected(profile.baseUrl));
     let delay = delays.next().value;
+    let failedQueries = 0;
+    let lastFailedStatus = 0;
     for (;;) {
       if (task.status === 'succeed') {
         if (task.tookMs !== undefined) this.options.timings?.record(profile.baseUrl, task.tookMs);
@@ -124,7 +129,10 @@ export class UpscaleClient {
         });
       }
       if (Date.now() + delay > deadline) {
-        throw new UpscaleError('taskTimeout', t('The service\'s task {0} did not finish within {1} s.', first.taskId, Math.round(this.options.taskTimeoutMs / 1000)), {
+        const seconds = Math.round(this.options.taskTimeoutMs / 1000);
+        // A task store that kept failing is the likelier cause than a slow task: said so.
+        const message = failedQueries > 0 ? t('The service\'s task {0} did not finish within {1} s; its last {2} status queries failed (HTTP {3}).', first.taskId, seconds, failedQueries, lastFailedStatus) : t('The service\'s task {0} did not finish within {1} s.', first.taskId, seconds);
+        throw new UpscaleError('taskTimeout', message, {
           requestId: first.requestId,
           mayHaveBeenCharged: true,
         });
@@ -136,8 +144,11 @@ export class UpscaleClient {
       if (reply.status === 429 || reply.status >= 500) {
         // Queries cost nothing: keep asking, but no faster than the service allows.
         delay = Math.max(delay, Math.min(retryAfterMs ?? delay, this.poll.maxMs * 4));
+        failedQueries++;
+        lastFailedStatus = reply.status;
         continue;
       }
+      failedQueries = 0;
       // The upload was taken, so a wrong answer here is the task query's path, not the address.
       const step = taskQueryStep(profile);
       if (reply.status === 404) {
@@ -196,6 +207,7 @@ export class UpscaleClient {
       body = text;
     }
     const requestId = requestIdOf(body) ?? requestIdHeader;
+    if (response.status === 429 && isSubmit && isInflightLimit(text)) throw inflightLimitFailure(requestId);
     if (!response.ok) {
       throw failureForStatus(response.status, errorMessageOf(parsedOk ? body : plainText(text)), requestId, parseRetryAfter(response.headers.get('retry-after')), isSubmit);
     }

@@ -16,20 +16,27 @@ export interface Downloaded {
 }
 
 const maxRedirects = 5;
+/**
+ * A result's body is held to a floor, not to the request timeout: each window must bring this
+ * much. A large result on a slow link keeps going; a link that trickles a few bytes a second (a
+ * stalled CDN, a proxy that holds the connection open) is stopped instead of hanging for hours.
+ */
+export const defaultStallFloor = { bytes: 32 * 1024, windowMs: 10_000 };
 /** A 2x upscale of the largest accepted input stays far below this. */
 const maxResultBytes = 200 * 1024 * 1024;
 
 export async function downloadResult(connection: Connection, url: string, path: string, signal?: AbortSignal): Promise<Downloaded> {
   const deadline = new Deadline(connection.requestTimeoutMs, signal);
   try {
-    return await downloadWithin(connection, url, path, signal, deadline.signal);
+    return await downloadWithin(connection, url, path, signal, deadline);
   } finally {
     deadline.end();
   }
 }
 
-async function downloadWithin(connection: Connection, url: string, path: string, user: AbortSignal | undefined, signal: AbortSignal): Promise<Downloaded> {
-  const response = await followRedirects(connection, url, user, signal);
+async function downloadWithin(connection: Connection, url: string, path: string, user: AbortSignal | undefined, deadline: Deadline): Promise<Downloaded> {
+  const response = await followRedirects(connection, url, user, deadline.signal);
+  deadline.answered();
   const length = Number(response.headers.get('content-length') ?? NaN);
   if (length > maxResultBytes) {
     await response.body?.cancel();
@@ -54,12 +61,27 @@ async function downloadWithin(connection: Connection, url: string, path: string,
       done(null, chunk);
     },
   });
+  const floor = connection.stallFloor ?? defaultStallFloor;
+  let counted = 0;
+  let stalled = false;
+  const watch = setInterval(() => {
+    if (bytes - counted < floor.bytes) {
+      stalled = true;
+      deadline.abort(new Error('stalled'));
+    }
+    counted = bytes;
+  }, floor.windowMs);
   try {
     await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), guard, createWriteStream(path));
   } catch (err) {
     await rm(path, { force: true });
     if (err instanceof UpscaleError) throw err;
+    if (stalled && !user?.aborted) {
+      throw new UpscaleError('network', t('The result stopped coming: less than {0} KB arrived in {1} s, so its download was stopped and nothing was saved.', Math.round(floor.bytes / 1024), Math.round(floor.windowMs / 1000)), { mayHaveBeenCharged: true });
+    }
     throw transportError(err, user, 'GET', false, connection.requestTimeoutMs);
+  } finally {
+    clearInterval(watch);
   }
   const format = head ? sniffFormat(head) : undefined;
   if (!isUpscalable(format)) {

@@ -123,6 +123,11 @@ export function pointedAt<T>(read: () => T, step: string | undefined): T {
   }
 }
 
+/** Ideogram's 429 for an organisation with as many images in flight as it may have, after the retries. */
+export function inflightLimitFailure(requestId: string | undefined): UpscaleError {
+  return new UpscaleError('rateLimited', t('The service has as many images in flight as the account allows (HTTP 429 inflight_limit); fewer were sent at a time and it was sent again after a wait, and still refused. Lower "ideogramUpscale.maxImagesInFlight" if other tools use the same key.'), { status: 429, requestId });
+}
+
 export async function readCapped(response: Response, cap: number): Promise<string> {
   if (!response.body) {
     return '';

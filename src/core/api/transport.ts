@@ -12,6 +12,8 @@ export interface Connection {
    */
   connectTimeoutMs?: number;
   log?: (line: string) => void;
+  /** What a result download must bring in each window once its headers are in (see download.ts). */
+  stallFloor?: { bytes: number; windowMs: number };
 }
 
 /**
@@ -21,7 +23,7 @@ export interface Connection {
  */
 export class Deadline {
   private readonly controller = new AbortController();
-  private readonly timer: NodeJS.Timeout;
+  private timer: NodeJS.Timeout | undefined;
   private connectTimer: NodeJS.Timeout | undefined;
   private readonly onUserAbort = () => this.controller.abort(this.user?.reason);
 
@@ -43,6 +45,19 @@ export class Deadline {
   /** The request's first byte is leaving: the connection (and any tunnel) is up. */
   connected(): void {
     clearTimeout(this.connectTimer);
+  }
+
+  /**
+   * The answer's headers are in: its body is no longer held to the request timeout (a large result
+   * on a slow link may take longer), only to the user's cancel and whatever `abort` is given.
+   */
+  answered(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  abort(reason: Error): void {
+    this.controller.abort(reason);
   }
 
   end(): void {

@@ -29,6 +29,11 @@ export function compareAspect(source: Size, result: Size): AspectComparison {
   return { factorX, factorY, factor, matches };
 }
 
+/** True when the result is larger than the source in at least one side: a crop may keep the other. */
+export function isEnlargement(source: Size, result: Size): boolean {
+  return valid(source) && valid(result) && (result.width > source.width || result.height > source.height);
+}
+
 function valid(s: Size): boolean {
   return Number.isFinite(s.width) && Number.isFinite(s.height) && s.width > 0 && s.height > 0;
 }
