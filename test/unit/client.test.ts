@@ -54,7 +54,8 @@ describe('UpscaleClient against the emulator over HTTP', function () {
   });
 
   it('polls a task until it succeeds', async () => {
-    emulator.reset({ key, shape: 'task', taskMs: 300 });
+    // Longer than the in-process emulator takes to make the picture (which holds this thread).
+    emulator.reset({ key, shape: 'task', taskMs: 1200 });
     const outcome = await client.upscale(profile, await source('banner.webp', 'image/webp'), {});
     assert.ok(outcome.taskId, 'the outcome names the task');
     assert.ok(emulator.stats.taskQueries >= 2, `polled ${emulator.stats.taskQueries} times`);
