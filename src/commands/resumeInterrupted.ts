@@ -28,13 +28,16 @@ export async function offerResume(deps: ResumeDeps): Promise<void> {
   for (const job of deps.runner.store.jobs) {
     if (job.batch) runs.set(job.batch.id, [...(runs.get(job.batch.id) ?? []), job]);
   }
-  for (const jobs of runs.values()) {
+  // Every interrupted run is offered at once, each in its own notification: one left unanswered
+  // does not hide the others.
+  const offers = [...runs.values()].map(async (jobs) => {
     const left = jobs.filter((j) => (j.failureKind === 'interrupted' && j.resumable) || undelivered(j));
-    if (left.length === 0) continue;
+    if (left.length === 0) return;
     const resume = vscode.l10n.t('Resume');
     const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Upscale of {0} was interrupted: {1} of {2} left.', jobs[0].batch!.label, left.length, jobs.length), resume);
     if (choice === resume) await resumeRun(deps, left);
-  }
+  });
+  await Promise.all(offers);
 }
 
 /** Takes up interrupted jobs: those with a task by polling it, the others by sending them. */
