@@ -76,7 +76,10 @@ describe('Faults of the service: each answered clearly, nothing damaged, nothing
       emulator.reset({ key: testKey, shape: 'task', taskMs: 1500, inflightLimit: 2 });
       const run = await upscale(names.map(workspaceFile), { params: 'defaults', output: 'ask' });
       assert.deepEqual(run?.jobs.map((j) => j.state), ['done', 'done', 'done', 'done'], JSON.stringify(run?.jobs.map((j) => j.error)));
-      assert.equal(emulator.stats.inflightRefusals, 2, 'only the first two over the limit were refused');
+      // Refused: the images sent before the first refusal narrowed the window (one or two, as the
+      // uploads happen to go), never one sent after it.
+      const refused = emulator.stats.inflightRefusals;
+      assert.ok(refused >= 1 && refused <= 2, `only those over the limit before the first refusal were refused (saw ${refused})`);
       assert.ok(emulator.stats.maxInFlight <= 2, `at most 2 in flight at the service (saw ${emulator.stats.maxInFlight})`);
       assert.deepEqual(Object.values(emulator.stats.acceptedByName), [1, 1, 1, 1], 'each taken once');
     } finally {
