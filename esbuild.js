@@ -1,5 +1,7 @@
 // Two bundles: the extension (Node, CommonJS) and the results panel's script (browser).
-// `vscode` is provided by the host.
+// `vscode` is provided by the host. `undici` stays external: the extension's requests go through
+// VS Code's global fetch (its proxy, certificates and sign-in); should undici ever be required, it
+// is loaded from node_modules, never bundled and never installed as the global dispatcher.
 const esbuild = require('esbuild');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -62,7 +64,7 @@ const targets = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    external: ['vscode'],
+    external: ['vscode', 'undici', 'undici/*'],
     plugins: [codecsApart],
   },
   {
