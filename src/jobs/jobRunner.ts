@@ -10,6 +10,8 @@ import { sha256 } from '../core/files/hash';
 import { t } from '../core/i18n';
 import { hasExtensionOf } from '../core/images/extensions';
 import { formatInfo, isUpscalable, readSize, sniffFormat } from '../core/images/format';
+import { DamagedImage } from '../core/images/bytes';
+import { damageOf } from '../core/images/integrity';
 import { readBytes, statOf } from './fileAccess';
 import { BatchInfo, JobRecord, JobStore, StoredImage } from './jobStore';
 
@@ -169,7 +171,14 @@ export class JobRunner implements vscode.Disposable {
    */
   private async keepResult(source: StoredImage, dir: string, index: number, part: string, name: string) {
     const { checkResult } = require('../core/images/resultChecks') as typeof import('../core/images/resultChecks');
-    const checked = await checkResult(await readFile(source.path), await readFile(part), { rebuildTransparency: this.deps.rebuildTransparency() });
+    const received = new Uint8Array(await readFile(part));
+    // A damaged result says so now, before it can be saved over anything.
+    const damaged = (why: string) => new UpscaleError('download', t('Result {0} for {1} arrived damaged: {2}. Nothing was saved.', index + 1, name, why));
+    const damage = damageOf(received);
+    if (damage) throw damaged(damage);
+    const checked = await checkResult(await readFile(source.path), received, { rebuildTransparency: this.deps.rebuildTransparency() }).catch((err: Error) => {
+      throw err instanceof DamagedImage ? damaged(err.message) : err;
+    });
     const path = join(dir, `result-${index}.${formatInfo[checked.format].ext}`);
     if (checked.alphaRebuilt) {
       await writeFile(path, checked.bytes);

@@ -48,6 +48,9 @@ export const faults = {
   resultStalls: { phase: 'download', action: 'trickle' },
   // Result links commonly answer with a redirect to a CDN (the emulator's `cdn` option).
   resultOnAnotherHost: { phase: 'download', action: 'redirectElsewhere' },
+  // The first part of the real result, sent as if it were all of it (a CDN that dropped a
+  // connection to its origin, a cache that kept half a file): a good header, no end.
+  resultCutShort: { phase: 'download', action: 'cutShort' },
 } as const satisfies Record<string, Fault>;
 
 export type FaultName = keyof typeof faults;
@@ -57,7 +60,7 @@ export interface Fault {
   status?: number;
   body?: unknown;
   headers?: Record<string, string>;
-  action?: 'reset' | 'hang' | 'fail' | 'never' | 'huge' | 'redirectLoop' | 'unsafe' | 'oneUnsafe' | 'smaller' | 'trickle' | 'redirectElsewhere';
+  action?: 'reset' | 'hang' | 'fail' | 'never' | 'huge' | 'redirectLoop' | 'unsafe' | 'oneUnsafe' | 'smaller' | 'trickle' | 'redirectElsewhere' | 'cutShort';
 }
 
 /** Answers with a status fault; true when it answered. */

@@ -393,6 +393,12 @@ export class Emulator {
     this.stats.downloads++;
     if (answerWithStatus(fault, res, requestId())) return;
     if (fault.action === 'trickle') return trickle(res);
+    const file = this.files.get(url.pathname.slice('/files/'.length));
+    if (fault.action === 'cutShort' && file) {
+      const part = file.bytes.subarray(0, Math.floor(file.bytes.length * 0.6));
+      res.writeHead(200, { 'content-type': file.mime, 'content-length': part.length }).end(part);
+      return;
+    }
     if (fault.action === 'redirectElsewhere') {
       res.writeHead(302, { location: `${this.options.cdn ?? this.origin}${url.pathname}${url.search}` }).end();
       return;

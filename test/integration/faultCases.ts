@@ -77,6 +77,7 @@ export const cases: Case[] = [
   { fault: 'taskQueryDown', cause: /did not finish within 10 s; its last \d+ status queries failed \(HTTP 503\)/, next: /taskTimeoutSeconds/, uploads: 1, emulator: { shape: 'task' }, requestId: true },
   { fault: 'resultNotFound', cause: /result link no longer works \(HTTP 404/, next: retry, uploads: 1 },
   { fault: 'resultNotImage', cause: /not a PNG, JPEG or WebP image/, next: retry, uploads: 1 },
+  { fault: 'resultCutShort', cause: /Result 1 for logo\.png arrived damaged: the PNG data is cut short\. Nothing was saved\./, next: retry, uploads: 1 },
   { fault: 'resultHuge', cause: /more than any upscale can be/, next: retry, uploads: 1 },
   { fault: 'resultStalls', cause: /result stopped coming: less than 32 KB arrived in 10 s, so its download was stopped and nothing was saved/, next: /connection and proxy/, uploads: 1 },
   { fault: 'redirectLoop', cause: /redirected more than 5 times/, next: retry, uploads: 1 },

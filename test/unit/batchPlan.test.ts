@@ -95,7 +95,7 @@ describe('the record of done work', () => {
   });
 
   it('refuses a file that is not a record, saying what is wrong', () => {
-    assert.throws(() => parseRecord('{ nope'), /ideogram-upscale\.json is not JSON/);
+    assert.throws(() => parseRecord('{ nope'), /ideogram-upscale\.json is not valid JSON/);
     assert.throws(() => parseRecord('{"version":2}'), /not a record of version 1/);
   });
 

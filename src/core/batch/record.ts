@@ -3,6 +3,7 @@
  * a teammate or CI skips it. One entry per image path, keys in a stable order, one entry per
  * line: two branches that upscale different images merge without a conflict.
  */
+import { t } from '../i18n';
 
 export interface DoneEntry {
   /** SHA-256 of the original as it was sent. */
@@ -35,10 +36,10 @@ export function parseRecord(text: string): DoneRecord {
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new Error(`${recordPath} is not JSON: ${(err as Error).message}`, { cause: err });
+    throw new Error(t('{0} is not valid JSON ({1}).', recordPath, (err as Error).message), { cause: err });
   }
   if (typeof raw !== 'object' || raw === null || (raw as { version?: unknown }).version !== 1) {
-    throw new Error(`${recordPath} is not a record of version 1`);
+    throw new Error(t('{0} is not a record of version 1.', recordPath));
   }
   const images = (raw as { images?: unknown }).images;
   const record = emptyRecord();

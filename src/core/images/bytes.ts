@@ -2,6 +2,7 @@
  * Reading and writing the integers and framing that image containers are built of. The readers
  * throw a RangeError rather than return garbage when asked to read past the end.
  */
+import { t } from '../i18n';
 
 export function ascii(b: Uint8Array, start: number, length: number): string {
   let s = '';
@@ -100,6 +101,18 @@ export function writeU24le(b: Uint8Array, at: number, v: number): void {
   b[at + 2] = (v >>> 16) & 0xff;
 }
 
+/**
+ * A file that claims a format and does not hold to it: the service sent something damaged, or a
+ * file on disk was cut short. The message is translated and says which format and how.
+ */
+export class DamagedImage extends Error {
+  override name = 'DamagedImage';
+}
+
+export const notA = (format: string) => new DamagedImage(t('it is not a {0} file', format));
+export const cutShort = (format: string) => new DamagedImage(t('the {0} data is cut short', format));
+export const malformed = (format: string) => new DamagedImage(t('the {0} data is malformed', format));
+
 // ---------------------------------------------------------------------------------------------
 // JPEG marker segments. They live here, below jpeg.ts, because exif.ts must find the Exif
 // segment of a JPEG while jpeg.ts builds on exif.ts (minimalExif).
@@ -115,7 +128,7 @@ export interface JpegSegment {
 /** The marker segments between SOI and the first SOS, and where the SOS begins. */
 export function jpegSegments(b: Uint8Array): { segments: JpegSegment[]; scan: number } {
   if (b.length < 4 || b[0] !== 0xff || b[1] !== 0xd8) {
-    throw new Error('not a JPEG');
+    throw notA('JPEG');
   }
   const segments: JpegSegment[] = [];
   let i = 2;
@@ -124,19 +137,19 @@ export function jpegSegments(b: Uint8Array): { segments: JpegSegment[]; scan: nu
       i++; // fill bytes
     }
     if (i + 4 > b.length || b[i] !== 0xff) {
-      throw new Error('malformed JPEG');
+      throw malformed('JPEG');
     }
     const marker = b[i + 1];
     if (marker === 0xda) {
       return { segments, scan: i };
     }
     if (marker === 0x00 || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd9)) {
-      throw new Error('unexpected JPEG marker');
+      throw malformed('JPEG');
     }
     const length = u16be(b, i + 2);
     const end = i + 2 + length;
     if (length < 2 || end > b.length) {
-      throw new Error('truncated JPEG segment');
+      throw cutShort('JPEG');
     }
     segments.push({ marker, start: i, end });
     i = end;

@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { t } from '../i18n';
+import { DamagedImage } from './bytes';
 import { sniffFormat, UpscalableFormat } from './format';
 
 /** RGBA pixels, 8 bits a channel, rows top to bottom. */
@@ -31,9 +33,9 @@ let loading: Promise<Codecs> | undefined;
  * use. `wasmRoot` is the folder that holds the `@jsquash` packages' files as laid out in `wasmFiles`.
  */
 export function loadCodecs(wasmRoot = jsquashRoot()): Promise<Codecs> {
-  loading ??= instantiate(wasmRoot).catch((err) => {
+  loading ??= instantiate(wasmRoot).catch((err: Error) => {
     loading = undefined;
-    throw err;
+    throw new Error(t('The image codecs could not be loaded ({0}); reinstall the extension.', err.message), { cause: err });
   });
   return loading;
 }
@@ -82,20 +84,25 @@ async function instantiate(root: string): Promise<Codecs> {
       // A copy of exactly these bytes: a Node Buffer's .buffer may be a larger shared pool.
       const buffer = Uint8Array.prototype.slice.call(bytes).buffer as ArrayBuffer;
       let image: ImageDataLike;
-      switch (format) {
-        case 'png':
-          image = await pngDec.default(buffer);
-          break;
-        case 'jpeg':
-          // Pixels as stored, not turned by the EXIF orientation: sizes then agree with the file's
-          // header, and a replace keeps the orientation tag instead of turning the image twice.
-          image = await jpegDec.default(buffer, { preserveOrientation: false });
-          break;
-        case 'webp':
-          image = await webpDec.default(buffer);
-          break;
-        default:
-          throw new Error('not a PNG, JPEG or WebP image');
+      try {
+        switch (format) {
+          case 'png':
+            image = await pngDec.default(buffer);
+            break;
+          case 'jpeg':
+            // Pixels as stored, not turned by the EXIF orientation: sizes then agree with the file's
+            // header, and a replace keeps the orientation tag instead of turning the image twice.
+            image = await jpegDec.default(buffer, { preserveOrientation: false });
+            break;
+          case 'webp':
+            image = await webpDec.default(buffer);
+            break;
+          default:
+            throw new DamagedImage(t('it is not a PNG, JPEG or WebP file'));
+        }
+      } catch (err) {
+        if (err instanceof DamagedImage) throw err;
+        throw new DamagedImage(t('the {0} data could not be decoded ({1})', String(format).toUpperCase(), (err as Error).message));
       }
       return { width: image.width, height: image.height, data: image.data, format };
     },

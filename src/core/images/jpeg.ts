@@ -1,4 +1,4 @@
-import { ascii, concat, JpegSegment, jpegSegments, u16be } from './bytes';
+import { ascii, concat, JpegSegment, jpegSegments, malformed, u16be } from './bytes';
 import { isExif, minimalExif, readJpegExif } from './exif';
 
 /** The identifier at the start of an APPn payload (up to its NUL), e.g. `Exif`, `ICC_PROFILE`. */
@@ -38,7 +38,7 @@ export function writeJpegWithSegments(bytes: Uint8Array, segments: Uint8Array[])
   for (const seg of segments) {
     const marker = seg[1];
     if (seg.length < 4 || seg[0] !== 0xff || u16be(seg, 2) + 2 !== seg.length || !((marker >= 0xe0 && marker <= 0xef) || marker === 0xfe)) {
-      throw new Error('malformed JPEG segment');
+      throw malformed('JPEG');
     }
     kinds.add(kindOf(seg, { marker, start: 0, end: seg.length }));
   }

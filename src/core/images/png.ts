@@ -1,4 +1,4 @@
-import { ascii, concat, u32be, writeU32 } from './bytes';
+import { ascii, concat, cutShort, malformed, notA, u32be, writeU32 } from './bytes';
 import { minimalExifTiff } from './exif';
 
 // ---------------------------------------------------------------------------------------------
@@ -50,24 +50,24 @@ interface PngChunk {
   end: number;
 }
 
-function pngChunks(b: Uint8Array): PngChunk[] {
+export function pngChunks(b: Uint8Array): PngChunk[] {
   if (!hasPngSignature(b)) {
-    throw new Error('not a PNG');
+    throw notA('PNG');
   }
   const chunks: PngChunk[] = [];
   let i = 8;
   while (i < b.length) {
     if (i + 12 > b.length) {
-      throw new Error('truncated PNG chunk');
+      throw cutShort('PNG');
     }
     const length = u32be(b, i);
     const end = i + 12 + length;
     if (length > 0x7fffffff || end > b.length) {
-      throw new Error('truncated PNG chunk');
+      throw cutShort('PNG');
     }
     const type = ascii(b, i + 4, 4);
     if (!/^[A-Za-z]{4}$/.test(type)) {
-      throw new Error('bad PNG chunk type');
+      throw malformed('PNG');
     }
     chunks.push({ type, start: i, end });
     i = end;
@@ -76,7 +76,7 @@ function pngChunks(b: Uint8Array): PngChunk[] {
     }
   }
   if (chunks[0]?.type !== 'IHDR') {
-    throw new Error('PNG does not start with IHDR');
+    throw malformed('PNG');
   }
   return chunks;
 }
@@ -109,7 +109,7 @@ export function writePngWithChunks(bytes: Uint8Array, chunks: Uint8Array[]): Uin
     const length = chunk.length >= 12 ? u32be(chunk, 0) : -1;
     const type = ascii(chunk, 4, 4);
     if (length + 12 !== chunk.length || !/^[A-Za-z]{4}$/.test(type)) {
-      throw new Error('malformed PNG chunk');
+      throw malformed('PNG');
     }
     if (type === 'IHDR' || type === 'PLTE' || type === 'IDAT' || type === 'IEND') {
       throw new Error(`cannot insert a ${type} chunk`);

@@ -1,4 +1,4 @@
-import { ascii, concat, u16le, u24le, u32le, writeU24le, writeU32le } from './bytes';
+import { ascii, concat, cutShort, malformed, notA, u16le, u24le, u32le, writeU24le, writeU32le } from './bytes';
 import { minimalExifTiff } from './exif';
 
 const VP8X_ICC = 0x20;
@@ -17,30 +17,30 @@ interface RiffChunk {
   end: number;
 }
 
-function webpChunks(b: Uint8Array): RiffChunk[] {
+export function webpChunks(b: Uint8Array): RiffChunk[] {
   if (b.length < 20 || ascii(b, 0, 4) !== 'RIFF' || ascii(b, 8, 4) !== 'WEBP') {
-    throw new Error('not a WebP');
+    throw notA('WebP');
   }
   const limit = 8 + u32le(b, 4);
   if (limit > b.length || limit < 12) {
-    throw new Error('truncated WebP');
+    throw cutShort('WebP');
   }
   const chunks: RiffChunk[] = [];
   let i = 12;
   while (i < limit) {
     if (i + 8 > limit) {
-      throw new Error('truncated WebP chunk');
+      throw cutShort('WebP');
     }
     const size = u32le(b, i + 4);
     const end = i + 8 + size + (size & 1);
     if (end > limit) {
-      throw new Error('truncated WebP chunk');
+      throw cutShort('WebP');
     }
     chunks.push({ fourcc: ascii(b, i, 4), start: i, data: i + 8, size, end });
     i = end;
   }
   if (chunks.length === 0) {
-    throw new Error('empty WebP');
+    throw malformed('WebP');
   }
   return chunks;
 }
@@ -77,7 +77,7 @@ function writeWebpWithChunks(bytes: Uint8Array, meta: WebpMeta): Uint8Array {
   let canvas: { width: number; height: number };
   if (first.fourcc === 'VP8X') {
     if (first.size < 10) {
-      throw new Error('short VP8X chunk');
+      throw cutShort('WebP');
     }
     flags = bytes[first.data];
     canvas = vp8xCanvas(bytes, first.data);
@@ -85,7 +85,7 @@ function writeWebpWithChunks(bytes: Uint8Array, meta: WebpMeta): Uint8Array {
     flags = 0;
     canvas = bitstreamSize(bytes, first);
   } else {
-    throw new Error('unknown WebP layout');
+    throw malformed('WebP');
   }
   const hasAlpha = chunks.some((c) => c.fourcc === 'ALPH' || (c.fourcc === 'VP8L' && c.size >= 5 && (u32le(bytes, c.data + 1) >>> 28) & 1));
   if (hasAlpha) {
@@ -136,12 +136,12 @@ function bitstreamSize(b: Uint8Array, c: RiffChunk): { width: number; height: nu
   if (c.fourcc === 'VP8 ') {
     // frame tag (3 bytes), start code 9d 01 2a, then 14-bit width and height
     if (c.size < 10 || b[c.data + 3] !== 0x9d || b[c.data + 4] !== 0x01 || b[c.data + 5] !== 0x2a) {
-      throw new Error('bad VP8 bitstream');
+      throw malformed('WebP');
     }
     return vp8Size(b, c.data);
   }
   if (c.size < 5 || b[c.data] !== 0x2f) {
-    throw new Error('bad VP8L bitstream');
+    throw malformed('WebP');
   }
   return vp8lSize(b, c.data);
 }
