@@ -19,7 +19,7 @@ import { isResultsPanel } from './helpers';
 export async function run(): Promise<void> {
   mkdirSync(env.outDir, { recursive: true });
   const zh = process.env.IDEOGRAM_TEST_SUITE === 'zh';
-  const phase = zh ? (existsSync(join(env.outDir, 'integration-result-zh.json')) ? 'crashed' : 'zh') : existsSync(join(env.outDir, 'integration-result-1.json')) ? 2 : 1;
+  const phase = process.env.IDEOGRAM_TEST_SUITE === 'scheme' ? 'scheme' : zh ? (existsSync(join(env.outDir, 'integration-result-zh.json')) ? 'crashed' : 'zh') : existsSync(join(env.outDir, 'integration-result-1.json')) ? 2 : 1;
   const logFile = join(env.outDir, 'integration.log');
   if (phase === 1) writeFileSync(logFile, '');
   const print = (...args: unknown[]) => {
@@ -34,6 +34,8 @@ export async function run(): Promise<void> {
     print(`Extension under test: ${extension?.packageJSON.version} from ${extension?.extensionPath}`);
   } else if (phase === 2) {
     print('\nAfter reloading the window:');
+  } else if (phase === 'scheme') {
+    print('\nWith a second workspace folder on a file system that is not the disk:');
   } else if (phase === 'crashed') {
     print('\nAfter the extension host was killed and the window opened again:');
   } else {
@@ -47,7 +49,9 @@ export async function run(): Promise<void> {
   const reloadFiles = files.filter((f) => f.endsWith('.reload.test.js'));
   const zhFiles = files.filter((f) => f.endsWith('.zh.test.js'));
   const crashedFiles = files.filter((f) => f.endsWith('.crashed.test.js'));
-  const chosen = phase === 'zh' ? zhFiles : phase === 'crashed' ? crashedFiles : phase === 2 ? reloadFiles : files.filter((f) => ![...reloadFiles, ...zhFiles, ...crashedFiles].includes(f));
+  const schemeFiles = files.filter((f) => f.endsWith('.scheme.test.js'));
+  const byPhase = { zh: zhFiles, crashed: crashedFiles, scheme: schemeFiles, 2: reloadFiles };
+  const chosen = byPhase[phase as keyof typeof byPhase] ?? files.filter((f) => ![...reloadFiles, ...zhFiles, ...crashedFiles, ...schemeFiles].includes(f));
   for (const file of chosen) {
     mocha.addFile(join(__dirname, file));
   }

@@ -23,12 +23,14 @@ async function main(): Promise<number> {
   const vsix = process.argv.includes('--source') ? undefined : join(repoRoot, 'dist', 'ideogram-upscale.vsix');
   if (vsix && !existsSync(vsix)) throw new Error('dist/ideogram-upscale.vsix is missing: run `npm run package` (npm test does).');
   console.log(vsix ? 'Testing the packaged extension dist/ideogram-upscale.vsix, installed into VS Code' : 'Testing the extension from the repository folder');
-  // `--suite main` or `--suite zh` runs one of the two while working on it.
+  // `--suite main`, `--suite zh` or `--suite scheme` runs one of them while working on it.
   const only = process.argv.includes('--suite') ? process.argv[process.argv.indexOf('--suite') + 1] : undefined;
   const results: PhaseResult[] = [];
-  if (only !== 'zh') results.push(await runSuite('main', grep, vsix));
+  if (only === undefined || only === 'main') results.push(await runSuite('main', grep, vsix));
   // The same extension with VS Code's display language set to Chinese.
-  if (only !== 'main') results.push(await runSuite('zh', grep, vsix));
+  if (only !== 'main' && only !== 'scheme') results.push(await runSuite('zh', grep, vsix));
+  // A window whose second workspace folder lives on a file system of the tests' own, not on disk.
+  if (only === undefined || only === 'scheme') results.push(await runSuite('scheme', grep, vsix));
   const total = results.reduce((a, r) => ({ passed: a.passed + r.passed, failed: a.failed + r.failed, pending: a.pending + r.pending }), { passed: 0, failed: 0, pending: 0 });
   const log = existsSync(join(outDir, 'integration.log')) ? await readFile(join(outDir, 'integration.log'), 'utf8') : '';
   process.stdout.write(log);
@@ -38,12 +40,13 @@ async function main(): Promise<number> {
 }
 
 /** One workbench, one browser: the suite's phases (and the reload between them), then both are closed. */
-async function runSuite(suite: 'main' | 'zh', grep: string | undefined, vsix: string | undefined): Promise<PhaseResult> {
+async function runSuite(suite: 'main' | 'zh' | 'scheme', grep: string | undefined, vsix: string | undefined): Promise<PhaseResult> {
   const workbench = await startWorkbench({
     workspaceTemplate: join(repoRoot, 'test', 'fixtures', 'workspace'),
     env: { IDEOGRAM_TEST_OUT: outDir, IDEOGRAM_TEST_SCREENSHOTS: '1', IDEOGRAM_TEST_GREP: grep ?? '', IDEOGRAM_TEST_SUITE: suite },
     vsix,
     locale: suite === 'zh' ? 'zh-cn' : undefined,
+    extraFolders: suite === 'scheme' ? [{ uri: 'ideogram-memfs:/', name: 'In memory' }] : undefined,
   });
   const browser = await chromium.launch(chromiumLaunchOptions);
   try {
@@ -62,6 +65,7 @@ async function runSuite(suite: 'main' | 'zh', grep: string | undefined, vsix: st
       const after = await waitForPhase(page, 'crashed', 5 * 60_000);
       return { ...after, passed: zh.passed + after.passed, failed: zh.failed + after.failed, pending: zh.pending + after.pending };
     }
+    if (suite === 'scheme') return await waitForPhase(page, 'scheme');
     let result = await waitForPhase(page, 1);
     if (result.reload) {
       // Phase 1 has reloaded the window itself; phase 2 checks what must survive the reload.
@@ -86,7 +90,7 @@ interface PhaseResult {
   crash?: boolean;
 }
 
-async function waitForPhase(page: Page, phase: number | 'zh' | 'crashed', timeoutMs = suiteTimeoutMs): Promise<PhaseResult> {
+async function waitForPhase(page: Page, phase: number | 'zh' | 'crashed' | 'scheme', timeoutMs = suiteTimeoutMs): Promise<PhaseResult> {
   const file = join(outDir, `integration-result-${phase}.json`);
   const until = Date.now() + timeoutMs;
   while (!existsSync(file)) {

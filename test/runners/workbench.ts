@@ -29,6 +29,11 @@ export interface WorkbenchOptions {
   vsix?: string;
   /** A display language: a minimal language pack is made and installed so VS Code really switches. */
   locale?: 'zh-cn';
+  /**
+   * More workspace folders, after the copied one, by URI: the window then opens a workspace file.
+   * (A test cannot add a folder itself: VS Code refuses to enter a new workspace under test.)
+   */
+  extraFolders?: { uri: string; name: string }[];
 }
 
 export interface Workbench {
@@ -49,6 +54,8 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Workben
   const userDataDir = join(root, 'user');
   const extensionsDir = join(root, 'extensions');
   await cp(options.workspaceTemplate, workspace, { recursive: true });
+  const workspaceFile = options.extraFolders ? join(root, 'test.code-workspace') : undefined;
+  if (workspaceFile) await writeFile(workspaceFile, JSON.stringify({ folders: [{ path: workspace }, ...(options.extraFolders ?? [])] }, null, 2));
   await mkdir(join(userDataDir, 'User'), { recursive: true });
   await mkdir(extensionsDir, { recursive: true });
   // The user of the test VS Code binds a key to the upscale command, with options as its args.
@@ -112,7 +119,8 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Workben
     url(extensionTestsPath) {
       const payload: [string, string][] = [['extensionDevelopmentPath', remote(extensionPath)]];
       if (extensionTestsPath) payload.push(['extensionTestsPath', remote(extensionTestsPath)]);
-      return `${origin}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+      const opened = workspaceFile ? `workspace=${encodeURIComponent(workspaceFile)}` : `folder=${encodeURIComponent(workspace)}`;
+      return `${origin}/?${opened}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
     },
     async stop() {
       await stopProcess(server);
