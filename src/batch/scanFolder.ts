@@ -1,5 +1,5 @@
 import { Dirent } from 'node:fs';
-import { open, readdir, stat } from 'node:fs/promises';
+import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import * as vscode from 'vscode';
 import { ScannedImage } from '../core/batch/plan';
@@ -26,7 +26,9 @@ export async function scanFolder(folder: vscode.Uri, record: DoneRecord | undefi
   const worker = async () => {
     while (next < found.length && !token?.isCancellationRequested) {
       const path = found[next++];
-      images.push(await readHeader(vscode.Uri.joinPath(root, path), path, record?.images[path] !== undefined ? record : undefined));
+      // On disk, a path joined as text: a Uri per file, and its fsPath, cost more than the read.
+      const at = root.scheme === 'file' ? join(root.fsPath, path) : vscode.Uri.joinPath(root, path);
+      images.push(await readHeader(at, path, record?.images[path] !== undefined ? record : undefined));
     }
   };
   await Promise.all(Array.from({ length: 8 }, worker));
@@ -63,12 +65,14 @@ async function linkKind(path: string): Promise<EntryKind> {
   }
 }
 
-async function readHeader(uri: vscode.Uri, path: string, record: DoneRecord | undefined): Promise<ScannedImage> {
+/** `at`: the file's path on disk, or its URI on another file system. */
+async function readHeader(at: string | vscode.Uri, path: string, record: DoneRecord | undefined): Promise<ScannedImage> {
   let head: Uint8Array;
   let bytes: number;
   let whole: Uint8Array | undefined;
-  if (uri.scheme === 'file') {
-    const file = await open(uri.fsPath, 'r');
+  const readAll = async () => (typeof at === 'string' ? new Uint8Array(await readFile(at)) : vscode.workspace.fs.readFile(at));
+  if (typeof at === 'string') {
+    const file = await open(at, 'r');
     try {
       bytes = (await file.stat()).size;
       const buffer = new Uint8Array(Math.min(headBytes, bytes));
@@ -78,19 +82,19 @@ async function readHeader(uri: vscode.Uri, path: string, record: DoneRecord | un
       await file.close();
     }
   } else {
-    whole = await vscode.workspace.fs.readFile(uri);
+    whole = await readAll();
     head = whole;
     bytes = whole.length;
   }
   const format = sniffFormat(head.subarray(0, 512));
   let size = readSize(head);
   if (!size && format === 'jpeg' && bytes > head.length) {
-    whole ??= await vscode.workspace.fs.readFile(uri);
+    whole ??= await readAll();
     size = readSize(whole);
   }
   let done: boolean | undefined;
   if (record) {
-    whole ??= await vscode.workspace.fs.readFile(uri);
+    whole ??= await readAll();
     done = isDone(record.images[path], sha256(whole));
   }
   return { path, bytes, format, size, done };
@@ -110,7 +114,7 @@ export async function readRecord(folder: vscode.WorkspaceFolder): Promise<DoneRe
   const uri = vscode.Uri.joinPath(folder.uri, recordPath);
   let text: string;
   try {
-    text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+    text = new TextDecoder().decode(uri.scheme === 'file' ? await readFile(uri.fsPath) : await vscode.workspace.fs.readFile(uri));
   } catch {
     return emptyRecord();
   }

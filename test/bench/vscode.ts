@@ -68,6 +68,8 @@ export async function vscodeFigures(): Promise<Figure[]> {
   const plain = median(v.scan.plainMs);
   const growth = v.rss.secondHalfPeak - v.rss.baseline;
   const laterGrowth = v.rss.secondHalfPeak - v.rss.firstHalfPeak;
+  const keptFirst = v.retained.half - v.retained.before;
+  const keptSecond = v.retained.after - v.retained.half;
   const batchText = `${v.jobs} images, ${inFlight} in flight, ${taskMs / 1000} s tasks`;
   return [
     judge('activation', `${ms(v.activateMs)} inside activate() (extension.activate() took ${ms(v.activateCallMs)} end to end, loading dist/extension.js included${v.activeBefore ? '; it was already active' : ''}; VS Code ${v.vscodeVersion}, packaged .vsix)`, round(v.activateMs, 1), 'ms', { op: '<', limit: 20 }, { activateMs: v.activateMs, activateCallMs: v.activateCallMs, activeBefore: v.activeBefore, vscodeVersion: v.vscodeVersion }),
@@ -75,7 +77,7 @@ export async function vscodeFigures(): Promise<Figure[]> {
     judge('scan vs plain loop', `${ms(ours)} vs ${ms(plain)} for readdir and the same header reads = ${(ours / plain).toFixed(2)}x`, round(ours / plain, 2), 'x', { op: '<=', limit: 1.2 }, { oursMs: v.scan.oursMs, plainMs: v.scan.plainMs }),
     judge('batch', `${batchText}, through the command in VS Code: ${ms(v.batchMs)} vs ideal ${ms(ideal)} = ${(v.batchMs / ideal).toFixed(2)}x (${round(service.taskQueries / v.jobs, 2)} queries per task, at most ${service.maxInFlight} in flight at the service)`, round(v.batchMs / ideal, 2), 'x', { op: '<=', limit: 1.1 }, { batchMs: v.batchMs, idealMs: ideal, taskQueries: service.taskQueries, submits: service.submits, downloads: service.downloads, maxInFlight: service.maxInFlight, inflightRefusals: service.inflightRefusals }),
     judge('batch memory', `the extension host's RSS grew ${round(growth / MB, 1)} MB over the batch (from ${round(v.rss.baseline / MB)} MB; ${v.rss.samples} samples every 50 ms)`, round(growth / MB, 1), 'MB', { op: '<=', limit: 64 }, { ...v.rss }),
-    judge('batch memory, second half', `its peak grew ${round(laterGrowth / MB, 1)} MB more over the second 100 images than over the first`, round(laterGrowth / MB, 1), 'MB', { op: '<=', limit: 8 }, { ...v.rss }),
+    judge('batch memory, second half', `after a full collection the extension host held ${round(keptSecond / MB, 1)} MB more at image 200 than at image 100 (${round(keptFirst / MB, 1)} MB more at 100 than before the batch; its RSS peak grew ${round(laterGrowth / MB, 1)} MB more in the second half than in the first, as the collector happened to run)`, round(keptSecond / MB, 1), 'MB', { op: '<=', limit: 8 }, { ...v.retained, rssFirstHalfPeak: v.rss.firstHalfPeak, rssSecondHalfPeak: v.rss.secondHalfPeak }),
     judge('panel', `${v.jobs} cards: ${messages} messages, ${round(bytes / KB, 1)} KB to the results panel = ${round(bytes / v.jobs / KB, 2)} KB and ${round(messages / v.jobs, 1)} messages per image`, round(bytes / v.jobs / KB, 2), 'KB per image', { op: '<', limit: 2 }, { messages, bytes, before: v.before, after: v.after }),
     judge('panel, other cards', `of ${watch.updates} updates of a card seen in the page, ${watch.touchingOthers} changed another card (at most ${watch.mostOthers}); ${watch.clockWrites} clock updates by the page's timer; messages by type ${JSON.stringify(watch.byType)}`, watch.touchingOthers, 'updates', { op: '<=', limit: 0 }, { ...watch }),
   ];
@@ -97,6 +99,7 @@ interface Measured {
   activateMs: number;
   activateCallMs: number;
   scan: ScanMeasured;
+  retained: { before: number; half: number; after: number };
   before: { panelMessages: number; panelBytes: number };
   after: { panelMessages: number; panelBytes: number };
   batchMs: number;

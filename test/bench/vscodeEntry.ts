@@ -1,4 +1,4 @@
-import { existsSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { IdeogramUpscaleApi } from '../../src/extension';
 import { scanFigures } from './vscodeScan';
@@ -55,12 +55,14 @@ export async function run(): Promise<void> {
     await until(() => existsSync(`${outFile}.go`), 60_000, 'the driver did not start watching the panel within 60 s');
 
     const before = { ...traffic };
+    const retained = await retainedMemory(vscode.Uri.joinPath(folder.uri, 'bench').fsPath);
     const memory = sampleMemory();
     const profiler = await startProfile();
     const batchStarted = performance.now();
     const summary = await vscode.commands.executeCommand<{ jobs: { state: string; error?: string }[] } | undefined>('ideogramUpscale.upscale', uris[0], uris, { params: 'defaults', output: 'nextToOriginal' });
     const batchMs = performance.now() - batchStarted;
     const rss = memory.stop();
+    const kept = await retained.stop();
     await profiler?.(`${outFile}.cpuprofile`);
     await sleep(1000); // anything posted just after the command returned
     const after = { ...traffic };
@@ -74,6 +76,7 @@ export async function run(): Promise<void> {
       after,
       batchMs,
       rss,
+      retained: kept,
       jobs: summary?.jobs.length ?? 0,
       done: summary?.jobs.filter((j) => j.state === 'done' && !j.error).length ?? 0,
       firstError: summary?.jobs.find((j) => j.error)?.error,
@@ -95,6 +98,37 @@ function sampleMemory(): { stop(): { baseline: number; firstHalfPeak: number; se
       const half = (performance.now() - started) / 2;
       const peak = (list: typeof samples) => Math.max(baseline, ...list.map((s) => s.rss));
       return { baseline, firstHalfPeak: peak(samples.filter((s) => s.at <= half)), secondHalfPeak: peak(samples.filter((s) => s.at > half)), samples: samples.length };
+    },
+  };
+}
+
+/**
+ * What the extension host still holds after a full collection (V8's heap in use, plus buffers
+ * outside it): before the batch, once half of its copies are saved, and after it. Peaks of RSS
+ * follow when the collector happens to run; this follows what stays.
+ */
+async function retainedMemory(benchFolder: string): Promise<{ stop(): Promise<{ before: number; half: number; after: number }> }> {
+  const { Session } = await import('node:inspector');
+  const session = new Session();
+  session.connect();
+  const measure = async () => {
+    await new Promise<void>((resolve, reject) => session.post('HeapProfiler.collectGarbage', (err) => (err ? reject(err) : resolve())));
+    const m = process.memoryUsage();
+    return m.heapUsed + m.external;
+  };
+  const before = await measure();
+  let half: Promise<number> | undefined;
+  const timer = setInterval(() => {
+    if (half) return;
+    const saved = readdirSync(benchFolder).filter((name) => name.includes('@upscaled')).length;
+    if (saved >= batchImages / 2) half = measure();
+  }, 250);
+  return {
+    async stop() {
+      clearInterval(timer);
+      const after = await measure();
+      session.disconnect();
+      return { before, half: (await half) ?? after, after };
     },
   };
 }
