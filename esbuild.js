@@ -1,4 +1,5 @@
-// Two bundles: the extension (Node, CommonJS) and the results panel's script (browser).
+// The bundles: the extension, its codecs and its image worker (Node, CommonJS), and the results
+// panel's script (browser).
 // `vscode` is provided by the host. `undici` stays external: the extension's requests go through
 // VS Code's global fetch (its proxy, certificates and sign-in); should undici ever be required, it
 // is loaded from node_modules, never bundled and never installed as the global dispatcher.
@@ -79,6 +80,15 @@ const targets = [
     // modules are handed to it compiled; give CommonJS a real one.
     define: { 'import.meta.url': '__importMetaUrl' },
     banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  },
+  {
+    // The image work's thread (src/jobs/imageWork.ts); the codecs stay a bundle of their own.
+    entryPoints: ['src/core/images/imageWorker.ts'],
+    outfile: 'dist/imageWorker.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    plugins: [codecsApart],
   },
   {
     entryPoints: ['media/panel.ts'],

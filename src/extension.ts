@@ -12,6 +12,7 @@ import { setTranslator } from './core/i18n';
 import { imagePathLanguages } from './core/files/imageReferences';
 import { ImageAtCursor } from './editor/imageAtCursor';
 import { imageHover } from './editor/imageHover';
+import { ImageWork } from './jobs/imageWork';
 import { JobRunner } from './jobs/jobRunner';
 import { JobStore } from './jobs/jobStore';
 import { afterStartupMs, StorageKeeper } from './jobs/storage';
@@ -36,11 +37,13 @@ export function activate(context: vscode.ExtensionContext): IdeogramUpscaleApi {
   const storageDir = (context.storageUri ?? context.globalStorageUri).fsPath;
   const keys = new ApiKeyStore(context.secrets);
   const jobs = new JobStore(storageDir, log);
+  const images = new ImageWork(vscode.l10n.bundle);
   const runner = new JobRunner(jobs, {
     client: clientFactory(log),
     limit: new InFlightLimit(() => readSettings().maxImagesInFlight),
     maxUploadBytes: () => readSettings().maxUploadBytes,
     rebuildTransparency: () => readSettings().rebuildTransparency,
+    images,
     log,
   });
   const undo = new UndoStack(context.workspaceState);
@@ -59,6 +62,7 @@ export function activate(context: vscode.ExtensionContext): IdeogramUpscaleApi {
     log,
     jobs,
     runner,
+    images,
     keeper,
     runningJobsStatus(jobs),
     vscode.commands.registerCommand('ideogramUpscale.upscale', upscale),

@@ -65,12 +65,12 @@ export class ResultActions implements PanelHandlers {
           return await this.replace(job, result);
         case 'saveNext': {
           const settings = readSettings();
-          const saved = await saveNextToOriginal(job, result, settings.fileNamePattern, settings.keepMetadata);
+          const saved = await saveNextToOriginal(job, result, settings.fileNamePattern, settings.keepMetadata, this.runner.images);
           await this.store.recordSaved(job.id, result.id, saved);
           return saved;
         }
         case 'saveAs': {
-          const saved = await saveAs(job, result, readSettings().keepMetadata);
+          const saved = await saveAs(job, result, readSettings().keepMetadata, this.runner.images);
           if (saved) await this.store.recordSaved(job.id, result.id, saved);
           return saved;
         }
@@ -107,6 +107,7 @@ export class ResultActions implements PanelHandlers {
       keepOriginalSize: settings.keepOriginalSize,
       metadata: settings.keepMetadata,
       replaceWhenAspectDiffers: settings.replaceWhenAspectDiffers,
+      images: this.runner.images,
     });
     await this.undo.push(record);
     await this.store.recordReplaced(job.id, result.id, record.at);

@@ -9,6 +9,11 @@ const english: Translate = (message, ...args) => message.replace(/\{(\d+)\}/g, (
 
 let translate: Translate = english;
 
+/** The words of an l10n bundle (as `vscode.l10n.bundle` holds it), for code that runs apart from the extension host's `vscode`. */
+export function translatorFrom(bundle: Record<string, string> | undefined): Translate {
+  return (message, ...args) => english(bundle?.[message] ?? message, ...args);
+}
+
 export function setTranslator(fn: Translate): void {
   translate = fn;
 }

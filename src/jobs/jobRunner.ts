@@ -12,6 +12,7 @@ import { hasExtensionOf } from '../core/images/extensions';
 import { formatInfo, isUpscalable, readSize, sniffFormat } from '../core/images/format';
 import { DamagedImage } from '../core/images/bytes';
 import { damageOf } from '../core/images/integrity';
+import type { ImageWork } from './imageWork';
 import { readBytes, statOf } from './fileAccess';
 import { BatchInfo, JobRecord, JobStore, StoredImage } from './jobStore';
 
@@ -21,6 +22,8 @@ export interface RunnerDeps {
   limit: InFlightLimit;
   maxUploadBytes: () => number;
   rebuildTransparency: () => boolean;
+  /** Decoding and encoding, off the extension host's thread. */
+  images: ImageWork;
   log: vscode.LogOutputChannel;
 }
 
@@ -39,6 +42,10 @@ export class JobRunner implements vscode.Disposable {
     readonly store: JobStore,
     private readonly deps: RunnerDeps,
   ) {}
+
+  get images(): ImageWork {
+    return this.deps.images;
+  }
 
   dispose(): void {
     this.disposed = true;
@@ -170,13 +177,12 @@ export class JobRunner implements vscode.Disposable {
    * the result under its real format's name. The codecs load here, on first use.
    */
   private async keepResult(source: StoredImage, dir: string, index: number, part: string, name: string) {
-    const { checkResult } = require('../core/images/resultChecks') as typeof import('../core/images/resultChecks');
     const received = new Uint8Array(await readFile(part));
     // A damaged result says so now, before it can be saved over anything.
     const damaged = (why: string) => new UpscaleError('download', t('Result {0} for {1} arrived damaged: {2}. Nothing was saved.', index + 1, name, why));
     const damage = damageOf(received);
     if (damage) throw damaged(damage);
-    const checked = await checkResult(await readFile(source.path), received, { rebuildTransparency: this.deps.rebuildTransparency() }).catch((err: Error) => {
+    const checked = await this.deps.images.run('checkResult', new Uint8Array(await readFile(source.path)), received, { rebuildTransparency: this.deps.rebuildTransparency() }).catch((err: Error) => {
       throw err instanceof DamagedImage ? damaged(err.message) : err;
     });
     const path = join(dir, `result-${index}.${formatInfo[checked.format].ext}`);

@@ -7,6 +7,7 @@ import { isEnlargement } from '../core/images/aspect';
 import { formatInfo, UpscalableFormat } from '../core/images/format';
 import type { MetadataMode } from '../core/images/metadata';
 import { exists, readBytes, realLocation, writeAtomic } from './fileAccess';
+import type { ImageWork } from './imageWork';
 import { JobRecord, ResultRecord } from './jobStore';
 
 /** What to do with a finished result; files are read and written through fileAccess.ts. */
@@ -14,7 +15,7 @@ import { JobRecord, ResultRecord } from './jobStore';
 export class OutputError extends Error {}
 
 /** Saves a copy beside the original under the first free name of the pattern; never overwrites. */
-export async function saveNextToOriginal(job: JobRecord, result: ResultRecord, pattern: string, metadata: MetadataMode): Promise<vscode.Uri> {
+export async function saveNextToOriginal(job: JobRecord, result: ResultRecord, pattern: string, metadata: MetadataMode, images: ImageWork): Promise<vscode.Uri> {
   const stored = storedOf(result);
   const source = job.source;
   const folder = vscode.Uri.joinPath(source, '..');
@@ -23,7 +24,7 @@ export async function saveNextToOriginal(job: JobRecord, result: ResultRecord, p
   const stem = dot > 0 ? sourceName.slice(0, dot) : sourceName;
   // The source's own spelling of its extension is kept when the format is unchanged (.JPEG stays .JPEG).
   const ext = stored.format === job.sourceCopy?.format && dot > 0 ? sourceName.slice(dot + 1) : formatInfo[stored.format].ext;
-  const bytes = await withMetadata(job, await readFile(stored.path), metadata);
+  const bytes = await withMetadata(job, await readFile(stored.path), metadata, images);
   for (let n = 1; n < 1000; n++) {
     const target = vscode.Uri.joinPath(folder, outputName(stem, ext, n, pattern));
     if (await exists(target)) continue;
@@ -33,7 +34,7 @@ export async function saveNextToOriginal(job: JobRecord, result: ResultRecord, p
 }
 
 /** Saves a copy where the user says, with the original's metadata as the other saves keep it. */
-export async function saveAs(job: JobRecord, result: ResultRecord, metadata: MetadataMode): Promise<vscode.Uri | undefined> {
+export async function saveAs(job: JobRecord, result: ResultRecord, metadata: MetadataMode, images: ImageWork): Promise<vscode.Uri | undefined> {
   const stored = storedOf(result);
   const { ext } = formatInfo[stored.format];
   const stem = job.source.path.slice(job.source.path.lastIndexOf('/') + 1).replace(/\.[^.]+$/, '');
@@ -43,7 +44,7 @@ export async function saveAs(job: JobRecord, result: ResultRecord, metadata: Met
     title: vscode.l10n.t('Save upscaled image as'),
   });
   if (!target) return undefined;
-  await writeAtomic(target, await withMetadata(job, await readFile(stored.path), metadata), true);
+  await writeAtomic(target, await withMetadata(job, await readFile(stored.path), metadata, images), true);
   return target;
 }
 
@@ -52,6 +53,7 @@ export interface ReplaceOptions {
   keepOriginalSize: boolean;
   metadata: MetadataMode;
   replaceWhenAspectDiffers: boolean;
+  images: ImageWork;
 }
 
 export interface UndoRecord {
@@ -96,7 +98,7 @@ export async function replaceOriginal(job: JobRecord, result: ResultRecord, opti
   if (sha256(current) !== job.sourceHash) {
     throw new OutputError(t('{0} changed on disk since it was upscaled, so it was not replaced. Use "Save next to original" to keep both.', name));
   }
-  const bytes = await withMetadata(job, await replacementBytes(copy.format, copy.size, stored, options), options.metadata);
+  const bytes = await withMetadata(job, await replacementBytes(copy.format, copy.size, stored, options), options.metadata, options.images);
   await writeAtomic(target, bytes, true);
   return { source: job.source.toString(), backup: copy.path, written: sha256(bytes), jobId: job.id, resultId: result.id, at: Date.now() };
 }
@@ -121,16 +123,13 @@ async function replacementBytes(format: UpscalableFormat, size: { width: number;
   const bytes = new Uint8Array(await readFile(stored.path));
   const resize = options.keepOriginalSize && size && (stored.size?.width !== size.width || stored.size?.height !== size.height);
   if (stored.format === format && !resize) return bytes;
-  // Loaded on first use only: the codecs are a bundle of their own (dist/codecs.js).
-  const { convertImage } = require('../core/images/convert') as typeof import('../core/images/convert');
-  return convertImage(bytes, format, { quality: options.jpegQuality, resizeTo: resize ? size : undefined });
+  return options.images.run('convertImage', bytes, format, { quality: options.jpegQuality, resizeTo: resize ? size : undefined });
 }
 
 /** The original's colour profile (and, as set, its other metadata) on a result of its format. */
-async function withMetadata(job: JobRecord, bytes: Uint8Array, mode: MetadataMode): Promise<Uint8Array> {
+async function withMetadata(job: JobRecord, bytes: Uint8Array, mode: MetadataMode, images: ImageWork): Promise<Uint8Array> {
   if (!job.sourceCopy) return bytes;
-  const { withOriginalMetadata } = require('../core/images/resultChecks') as typeof import('../core/images/resultChecks');
-  return withOriginalMetadata(new Uint8Array(await readFile(job.sourceCopy.path)), bytes, mode);
+  return images.run('withOriginalMetadata', new Uint8Array(await readFile(job.sourceCopy.path)), bytes, mode);
 }
 
 /** Puts the original's bytes back, byte for byte. */
