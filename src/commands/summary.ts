@@ -19,7 +19,8 @@ export function summaryCommands(jobs: JobStore) {
   const markdown = async (ids: unknown): Promise<string | undefined> => {
     await jobs.loadHistory();
     const runs = runsOf(jobs.jobs);
-    const wanted = Array.isArray(ids) ? runs.filter((r) => ids.includes(r.id)) : await pickRuns(runs);
+    // Runs named by their id, or by the id of one of their jobs (what the upscale command returns).
+    const wanted = Array.isArray(ids) ? runs.filter((r) => ids.includes(r.id) || r.jobs.some((j) => ids.includes(j.id))) : await pickRuns(runs);
     if (!wanted?.length) return undefined;
     return summaryMarkdown(wanted.flatMap((r) => r.jobs).map(summaryJob));
   };
@@ -67,12 +68,16 @@ async function pickRuns(runs: Run[]): Promise<Run[] | undefined> {
   if (runs.length === 1) return runs;
   const items = runs.map((run) => ({
     label: run.label,
-    description: vscode.l10n.t('{0} images · {1}', run.jobs.length, new Date(run.startedAt).toLocaleString(vscode.env.language)),
+    description: run.jobs.length === 1 ? vscode.l10n.t('1 image · {0}', when(run)) : vscode.l10n.t('{0} images · {1}', run.jobs.length, when(run)),
     picked: run === runs[0],
     run,
   }));
   const picked = await vscode.window.showQuickPick(items, { canPickMany: true, title: vscode.l10n.t('Runs to summarize'), ignoreFocusOut: true });
   return picked?.map((i) => i.run);
+}
+
+function when(run: Run): string {
+  return new Date(run.startedAt).toLocaleString(vscode.env.language);
 }
 
 function summaryJob(job: JobRecord): SummaryJob {
