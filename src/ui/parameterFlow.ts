@@ -45,7 +45,9 @@ function presetItems(defaults: UpscaleParams, offer: PresetOffer): (vscode.Quick
   const mapped = offer.mapped.filter((m) => m !== undefined);
   const ids = new Set(offer.mapped.map((m) => m?.preset.id));
   const item = (preset: Preset, description?: string) => ({ label: preset.label, description, detail: description && paramsSummary(presetParams(preset, defaults)), value: { preset } });
-  const rest = (skip?: string) => offer.presets.filter((p) => p.id !== skip).map((p) => ({ ...item(p), description: paramsSummary(presetParams(p, defaults)), detail: undefined }));
+  // The settings' defaults lead the others, as they did before there were presets: Enter keeps meaning them.
+  const ordered = [...offer.presets].sort((a, b) => Number(b.id === defaultsPresetId) - Number(a.id === defaultsPresetId));
+  const rest = (skip?: string) => ordered.filter((p) => p.id !== skip).map((p) => ({ ...item(p), description: paramsSummary(presetParams(p, defaults)), detail: undefined }));
   if (mapped.length === 0) return rest();
   if (ids.size === 1) {
     // Every file maps to the same preset: it comes first, said to be the files' own.
