@@ -23,7 +23,9 @@ export function choiceOfOptions(preset: string | undefined, params: UpscaleParam
     return { params: { ...presetParams(found, defaults), ...over }, preset: found };
   }
   if (params === 'last') return { params: { ...(last ?? defaults) } };
-  return { params: { ...defaults, ...over } };
+  if (over) return { params: { ...defaults, ...over } };
+  // "defaults", or nothing said: the settings' defaults, named as the quick pick names them.
+  return { params: { ...defaults }, preset: presets.presets.find((p) => p.id === defaultsPresetId) };
 }
 
 /** Each file with what it is sent with: the choice's parameters, or its own mapped preset's. */
