@@ -118,4 +118,18 @@ describe('Presets per path, and the summary for a pull request', function () {
     await assert.rejects(Promise.resolve(upscale([workspaceFile('kit/icons/logo.png')], { params: 'defaults' })), /line 4: unknown preset "fotos".*Nothing was sent/s);
     assert.equal(emulator.stats.submits, 0, 'nothing was uploaded');
   });
+
+  it('VS Code checks the presets file against the extension\'s schema as it is edited', async () => {
+    await writeText(presetsFile(), '{\n  "presets": {\n    "hero": { "resemblance": 0, "target": "5x" }\n  }\n}\n');
+    const editor = await vscode.window.showTextDocument(presetsFile());
+    let messages: string[] = [];
+    await until('the JSON language service reports the schema\'s problems', () => {
+      messages = vscode.languages.getDiagnostics(editor.document.uri).filter((d) => d.range.start.line === 2).map((d) => d.message);
+      return messages.length >= 2;
+    }, 30_000);
+    report(`presets schema: ${messages.join(' / ')}`);
+    assert.ok(messages.some((m) => /minimum/i.test(m)), `resemblance 0 is below the schema's minimum: ${messages.join(' / ')}`);
+    assert.ok(messages.some((m) => /pattern|match/i.test(m)), `"5x" is not of the target grammar: ${messages.join(' / ')}`);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
 });
