@@ -122,6 +122,14 @@ describe('presets per path', () => {
     ]);
   });
 
+  it('refuses a glob, a preset or a field written twice, at its second line', () => {
+    const found = problems('{"paths": {\n"icons/**": "ui",\n"icons/**": "photo"\n},\n"presets": {"a": {"detail": 1,\n"detail": 2}}}');
+    assert.deepEqual(found.map((p) => [p.line, p.message]), [
+      [3, '"icons/**" is written twice'],
+      [6, '"detail" is written twice'],
+    ]);
+  });
+
   it('names the line where the JSON breaks', () => {
     const found = problems('{\n  "paths": {\n    "icons/**": "ui"\n    "photos/**": "photo"\n  }\n}');
     assert.equal(found[0].line, 4);

@@ -40,10 +40,10 @@ export function parsePresetFile(text: string): PresetFileResult {
   const presets: Preset[] = [];
   const paths: PathRule[] = [];
   const reserved = new Set(builtInPresets().map((p) => p.id));
-  for (const [key, value] of properties(root)) {
+  for (const [key, value] of properties(root, at)) {
     if (key.value === 'presets') {
       if (value.type !== 'object') at(value.offset, t('"presets" must be an object of presets by name'));
-      else for (const [name, body] of properties(value)) {
+      else for (const [name, body] of properties(value, at)) {
         const id = String(name.value);
         if (reserved.has(id)) at(name.offset, t('"{0}" is a built-in preset; give yours another name', id));
         else if (!/^[\w.-]{1,40}$/.test(id)) at(name.offset, t('a preset name is 1 to 40 letters, digits, ".", "_" or "-", not "{0}"', id));
@@ -54,7 +54,7 @@ export function parsePresetFile(text: string): PresetFileResult {
       }
     } else if (key.value === 'paths') {
       if (value.type !== 'object') at(value.offset, t('"paths" must be an object of globs, each naming a preset'));
-      else for (const [glob, name] of properties(value)) {
+      else for (const [glob, name] of properties(value, at)) {
         const wrong = globProblem(String(glob.value));
         if (wrong) at(glob.offset, wrong);
         else if (name.type !== 'string') at(name.offset, t('the glob "{0}" must name a preset', String(glob.value)));
@@ -84,7 +84,7 @@ function readPreset(id: string, body: Node, at: (offset: number, message: string
     at(node.offset, message);
     ok = false;
   };
-  for (const [key, value] of properties(body)) {
+  for (const [key, value] of properties(body, at)) {
     const field = String(key.value);
     const v: unknown = value.value;
     if (field === 'label' || field === 'prompt') {
@@ -136,8 +136,19 @@ export function describeProblems(file: string, problems: readonly PresetProblem[
   return problems.map((p) => t('{0}, line {1}: {2}', file, p.line, p.message)).join('\n');
 }
 
-function properties(object: Node): [Node, Node][] {
-  return (object.children ?? []).flatMap((p) => (p.children?.length === 2 ? [[p.children[0], p.children[1]] as [Node, Node]] : []));
+/** An object's keys and values; a key written twice is a problem (JSON would keep one silently). */
+function properties(object: Node, at?: (offset: number, message: string) => void): [Node, Node][] {
+  const seen = new Set<unknown>();
+  return (object.children ?? []).flatMap((p) => {
+    if (p.children?.length !== 2) return [];
+    const [key, value] = p.children;
+    if (seen.has(key.value)) {
+      at?.(key.offset, t('"{0}" is written twice', String(key.value)));
+      return [];
+    }
+    seen.add(key.value);
+    return [[key, value] as [Node, Node]];
+  });
 }
 
 function position(text: string, offset: number): { line: number; column: number } {
