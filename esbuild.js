@@ -66,6 +66,8 @@ const targets = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode', 'undici', 'undici/*'],
+    // jsonc-parser's main is a UMD module whose requires esbuild cannot follow; its ES modules bundle.
+    alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
     plugins: [codecsApart],
   },
   {

@@ -38,6 +38,7 @@ export function toolbarContent(): HTMLElement {
       ['fit', labels.fit],
       ['actualSize', labels.actualSize],
     ], ui.zoom),
+    iconButton('copy', labels.copySummary, 'action summary', { action: 'summary' }),
   );
   return bar;
 }

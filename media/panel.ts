@@ -95,6 +95,7 @@ document.addEventListener('click', (event) => {
   if (!target || target.getAttribute('aria-disabled') === 'true') return;
   if (target.dataset.mode) setView({ mode: target.dataset.mode as ViewMode });
   else if (target.dataset.zoom) setView({ zoom: target.dataset.zoom as Zoom });
+  else if (target.dataset.action === 'summary') vscode.postMessage({ type: 'summary' });
   else onCardButton(target);
 });
 

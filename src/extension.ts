@@ -7,6 +7,7 @@ import { offerResume, resumeRun } from './commands/resumeInterrupted';
 import { lastParamsKey, upscaleCommand } from './commands/upscale';
 import { upscaleAtCursorCommand } from './commands/upscaleAtCursor';
 import { upscaleFolderCommand } from './commands/upscaleFolder';
+import { summaryCommands } from './commands/summary';
 import { InFlightLimit } from './core/batch/inFlight';
 import { setTranslator } from './core/i18n';
 import { imagePathLanguages } from './core/files/imageReferences';
@@ -57,6 +58,7 @@ export function activate(context: vscode.ExtensionContext): IdeogramUpscaleApi {
   const showPanel = () => void ResultsPanel.createOrShow(context.extensionUri, storageDir, jobs, actions);
   const upscale = upscaleCommand({ runner, keys, actions, memento: context.globalState, showPanel });
   const imageAtCursor = new ImageAtCursor();
+  const summary = summaryCommands(jobs);
 
   context.subscriptions.push(
     log,
@@ -79,6 +81,8 @@ export function activate(context: vscode.ExtensionContext): IdeogramUpscaleApi {
     vscode.commands.registerCommand('ideogramUpscale.undoReplace', () => actions.undoReplace().catch((err: Error) => void vscode.window.showErrorMessage(err.message))),
     vscode.commands.registerCommand('ideogramUpscale.showResults', showPanel),
     vscode.commands.registerCommand('ideogramUpscale.clearResults', clearResultsCommand(keeper)),
+    vscode.commands.registerCommand('ideogramUpscale.copySummary', summary.copy),
+    vscode.commands.registerCommand('ideogramUpscale.openSummary', summary.open),
     vscode.window.registerWebviewPanelSerializer(ResultsPanel.viewType, {
       async deserializeWebviewPanel(panel) {
         ResultsPanel.revive(panel, context.extensionUri, storageDir, jobs, actions);

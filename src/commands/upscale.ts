@@ -17,13 +17,17 @@ import { askApiKey } from '../ui/apiKeyInput';
 import { pickImages } from '../ui/imagePicker';
 import { askParameters } from '../ui/parameterFlow';
 import { ResultActions } from './resultActions';
+import { batchItems, choiceOfOptions } from './presetChoice';
+import { presetsFor, PresetFileError, showPresetFileError } from '../batch/presetFile';
 
 export const lastParamsKey = 'ideogramUpscale.lastParams';
 
 /** The third argument of `ideogramUpscale.upscale`: runs it without any quick pick. */
 export interface UpscaleOptions {
-  /** Parameters, or which saved set to use; the settings' defaults when left out. */
+  /** Parameters, or which saved set to use; the settings' defaults when left out. Set over `preset` when both are given. */
   params?: UpscaleParams | 'defaults' | 'last';
+  /** A preset's id (built-in or of the presets file), or "mapped": each file the preset its path maps it to. */
+  preset?: string;
   /** What to do with the results; the `ideogramUpscale.output` setting when left out. */
   output?: OutputMode;
   /** The run's name for the user (a folder, say), used if it is interrupted and offered to resume. */
@@ -76,10 +80,28 @@ export function upscaleCommand(deps: UpscaleDeps) {
       void vscode.window.showErrorMessage(refusal);
       return undefined;
     }
+    let presets;
+    try {
+      presets = await presetsFor(chosen);
+    } catch (err) {
+      if (!(err instanceof PresetFileError)) throw err;
+      if (options) throw new Error(vscode.l10n.t('ideogramUpscale.upscale: {0} Nothing was sent.', err.message), { cause: err });
+      showPresetFileError(err);
+      return undefined;
+    }
     const last = deps.memento.get<UpscaleParams>(lastParamsKey);
-    const params = options ? resolveParams(options.params, settings.defaults, last) : await askParameters(settings.defaults, last, chosen.length);
-    if (!params) return undefined;
-    const problem = paramsProblem(params);
+    let choice;
+    try {
+      choice = options
+        ? choiceOfOptions(options.preset, options.params, presets, settings.defaults, last)
+        : await askParameters(settings.defaults, last, { presets: presets.presets, mapped: chosen.map((uri) => presets.mappedFor(uri)) });
+    } catch (err) {
+      throw new Error(vscode.l10n.t('ideogramUpscale.upscale: {0}; nothing was sent.', (err as Error).message), { cause: err });
+    }
+    if (!choice) return undefined;
+    const price = { perResult: settings.price.perResult, currency: settings.price.currency };
+    const items = batchItems(chosen, choice, presets, settings.defaults, { service: settings.service, price });
+    const problem = items.map((item) => paramsProblem(item.params)).find((p) => p !== undefined);
     if (problem) {
       void vscode.window.showErrorMessage(vscode.l10n.t('Not sent: {0}. Check the "ideogramUpscale.defaults" settings.', problem));
       return undefined;
@@ -97,7 +119,7 @@ export function upscaleCommand(deps: UpscaleDeps) {
     }
     // Only a choice made in the quick pick becomes "Same as last time"; runs from other extensions,
     // keybindings or "Run again" do not change it.
-    if (!options) await deps.memento.update(lastParamsKey, params);
+    if (!options && 'params' in choice) await deps.memento.update(lastParamsKey, choice.params);
     deps.showPanel();
     const jobs = await vscode.window.withProgress(
       {
@@ -117,7 +139,7 @@ export function upscaleCommand(deps: UpscaleDeps) {
         });
         try {
           const batch = { id: randomUUID(), label: options?.batch ?? (chosen.length === 1 ? baseName(chosen[0]) : vscode.l10n.t('{0} images', chosen.length)), output };
-          return await runBatch(deps.runner, chosen, params, profile, abort.signal, async (job) => {
+          return await runBatch(deps.runner, items, profile, abort.signal, async (job) => {
             ended++;
             // What the service has billed so far: each result of a job it answered.
             billed += job.results.length;
@@ -148,7 +170,7 @@ export function upscaleCommand(deps: UpscaleDeps) {
 }
 
 function isOptions(value: unknown): value is UpscaleOptions {
-  return typeof value === 'object' && value !== null && !(value instanceof vscode.Uri) && ('params' in value || 'output' in value);
+  return typeof value === 'object' && value !== null && !(value instanceof vscode.Uri) && ('params' in value || 'output' in value || 'preset' in value);
 }
 
 const outputModes: readonly OutputMode[] = ['ask', 'nextToOriginal', 'replace'];
@@ -158,6 +180,7 @@ function optionsProblem(options: UpscaleOptions): string | undefined {
   if (options.output !== undefined && !outputModes.includes(options.output)) {
     return vscode.l10n.t('"output" must be "ask", "nextToOriginal" or "replace", not {0}', JSON.stringify(options.output));
   }
+  if (options.preset !== undefined && typeof options.preset !== 'string') return vscode.l10n.t('"preset" must be a preset\'s id or "mapped", not {0}', JSON.stringify(options.preset));
   const params: unknown = options.params;
   if (params === undefined || params === 'defaults' || params === 'last') return undefined;
   if (typeof params !== 'object' || params === null || Array.isArray(params)) {
@@ -180,12 +203,6 @@ async function replaceRefusal(uris: vscode.Uri[]): Promise<string | undefined> {
     }
   }
   return undefined;
-}
-
-function resolveParams(choice: UpscaleOptions['params'], defaults: UpscaleParams, last: UpscaleParams | undefined): UpscaleParams {
-  if (choice === 'last') return { ...(last ?? defaults) };
-  if (choice === undefined || choice === 'defaults') return { ...defaults };
-  return { ...defaults, ...choice };
 }
 
 /** Puts a finished job's results where the output mode says; a refusal is kept beside the job and told once at the end. */

@@ -9,6 +9,8 @@ import { OutputMode, readSettings } from '../settings';
 import { pickFromPlan } from '../ui/folderPlan';
 import { askParameters } from '../ui/parameterFlow';
 import type { UpscaleOptions, UpscaleSummary } from './upscale';
+import { batchItems, mappedPresets } from './presetChoice';
+import { presetsFor, PresetFileError, WorkspacePresets, showPresetFileError } from '../batch/presetFile';
 
 export interface FolderDeps {
   upscale: (uris: vscode.Uri[], options: UpscaleOptions) => Thenable<UpscaleSummary | undefined>;
@@ -46,22 +48,34 @@ export function upscaleFolderCommand(deps: FolderDeps) {
       void vscode.window.showErrorMessage(vscode.l10n.t('{0} Fix or delete it, then try again.', (err as Error).message));
       return undefined;
     }
+    let presets: WorkspacePresets;
+    try {
+      presets = await presetsFor([folder]);
+    } catch (err) {
+      if (!(err instanceof PresetFileError)) throw err;
+      showPresetFileError(err);
+      return undefined;
+    }
     const label = vscode.workspace.asRelativePath(folder, false) === folder.fsPath ? root.name : `${vscode.workspace.asRelativePath(folder, false)}/`;
     const images = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Looking for images in {0}', label) }, () => scanFolder(folder, record));
     const numImages = (deps.lastParams() ?? settings.defaults).numImages ?? 1;
     const rules = { maxLongSide: settings.folder.largeImageLongSide, minLongSide: settings.folder.smallImageLongSide, maxUploadBytes: settings.maxUploadBytes, fileNamePattern: settings.fileNamePattern };
     const price = (count: number, perImage = numImages) => priceOf(count, perImage, settings.price.perResult, settings.price.currency);
-    const chosen = await pickFromPlan(label, images, rules, (count) => price(count));
+    const presetOf = (path: string) => presets.mappedFor(vscode.Uri.joinPath(root.uri, path))?.preset.label;
+    const chosen = await pickFromPlan(label, images, rules, (count) => price(count), presetOf);
     if (chosen === undefined) return undefined;
     if (chosen.length === 0) {
       void vscode.window.showInformationMessage(vscode.l10n.t('Nothing to upscale in {0}: every image is done or left out.', label));
       return { planned: 0, skipped: images.length, price: price(0) };
     }
-    const params = await askParameters(settings.defaults, deps.lastParams(), chosen.length);
-    if (!params) return undefined;
+    const uris = chosen.map((image) => vscode.Uri.joinPath(root.uri, image.path));
+    const choice = await askParameters(settings.defaults, deps.lastParams(), { presets: presets.presets, mapped: uris.map((uri) => presets.mappedFor(uri)) });
+    if (!choice) return undefined;
     const output = settings.output === 'ask' ? await askOutput() : settings.output;
     if (!output) return undefined;
-    const total = price(chosen.length, params.numImages ?? 1);
+    // Each file's preset may ask for another number of results.
+    const results = batchItems(uris, choice, presets, settings.defaults, {}).reduce((sum, item) => sum + (item.params.numImages ?? 1), 0);
+    const total = price(results, 1);
     if (total.amount > settings.price.confirmAbove || total.results > settings.price.confirmAboveResults) {
       // A step of the same quick input, not a dialog: it keeps the keyboard flow (and VS Code
       // refuses modal dialogs to extensions under test, so a dialog could not be proven).
@@ -72,10 +86,9 @@ export function upscaleFolderCommand(deps: FolderDeps) {
       });
       if (answer !== go) return undefined;
     }
-    const uris = chosen.map((image) => vscode.Uri.joinPath(root.uri, image.path));
     let run: UpscaleSummary | undefined;
     try {
-      run = await deps.upscale(uris, { params, output, batch: label });
+      run = await deps.upscale(uris, { ...('mapped' in choice ? { preset: mappedPresets } : choice.preset ? { preset: choice.preset.id } : { params: choice.params }), output, batch: label });
     } catch (err) {
       // The upscale command refuses the whole run before sending (a link in the folder to a file
       // outside the workspace, with output "replace"): a menu's user reads it in a notification.

@@ -14,7 +14,7 @@ import { DamagedImage } from '../core/images/bytes';
 import { damageOf } from '../core/images/integrity';
 import type { ImageWork } from './imageWork';
 import { readBytes, statOf } from './fileAccess';
-import { BatchInfo, JobRecord, JobStore, StoredImage } from './jobStore';
+import { BatchInfo, JobOrigin, JobRecord, JobStore, StoredImage } from './jobStore';
 
 export interface RunnerDeps {
   client: () => UpscaleClient;
@@ -53,8 +53,8 @@ export class JobRunner implements vscode.Disposable {
   }
 
   /** A job waiting for its turn in a batch: shown at once as queued, and cancellable from then on. */
-  async enqueue(source: vscode.Uri, params: JobRecord['params'], batch?: BatchInfo): Promise<JobRecord> {
-    const job = await this.store.add(source, params, batch);
+  async enqueue(source: vscode.Uri, params: JobRecord['params'], batch?: BatchInfo, origin?: JobOrigin): Promise<JobRecord> {
+    const job = await this.store.add(source, params, batch, origin);
     if (!this.aborts.has(job.id)) this.aborts.set(job.id, new AbortController());
     return job;
   }

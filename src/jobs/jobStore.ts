@@ -62,7 +62,14 @@ export interface JobRecord {
    * billed without an answer: only the user decides to send it again.
    */
   readonly resumable?: 'poll' | 'send';
+  /** The preset the parameters came from (its label as the user read it), the service and the price per result when it was queued: what a summary says. */
+  readonly preset?: string;
+  readonly service?: string;
+  readonly price?: { perResult: number; currency: string };
 }
+
+/** Where a job's parameters and bill come from, as it is queued. */
+export type JobOrigin = Pick<JobRecord, 'preset' | 'service' | 'price'>;
 
 export interface BatchInfo {
   id: string;
@@ -113,9 +120,9 @@ export class JobStore implements vscode.Disposable {
   }
 
   /** A new job, shown at once as queued. */
-  add(source: vscode.Uri, params: UpscaleParams, batch?: BatchInfo): Promise<JobRecord> {
+  add(source: vscode.Uri, params: UpscaleParams, batch?: BatchInfo, origin?: JobOrigin): Promise<JobRecord> {
     const id = randomUUID();
-    const job: MutableJob = { id, source, params: { ...params }, state: 'queued', startedAt: Date.now(), results: [], dir: join(this.storageDir, 'jobs', id), batch };
+    const job: MutableJob = { id, source, params: { ...params }, state: 'queued', startedAt: Date.now(), results: [], dir: join(this.storageDir, 'jobs', id), batch, ...origin };
     this.all.push(job);
     return this.save(job);
   }

@@ -107,6 +107,10 @@ export class ResultsPanel implements vscode.Disposable {
       void this.postAll();
       return;
     }
+    if (message.type === 'summary') {
+      void vscode.commands.executeCommand('ideogramUpscale.copySummary');
+      return;
+    }
     const job = this.jobs.find(message.jobId);
     if (!job) return;
     if (message.type === 'cancel') {
@@ -179,7 +183,7 @@ export class ResultsPanel implements vscode.Disposable {
       actionError: job.actionError,
       resumable: job.resumable === 'poll',
       requestId: job.requestId,
-      params: paramsSummary(job.params),
+      params: job.preset ? `${job.preset} · ${paramsSummary(job.params)}` : paramsSummary(job.params),
       startedAt: job.startedAt,
       endedAt: job.endedAt,
       source: job.sourceCopy && this.image(job.sourceCopy),
@@ -256,6 +260,7 @@ function labels(): Labels {
     from: t('from {0} to {1} ({2}×)'),
     alphaRebuilt: t('The service returned an opaque image; the original\'s transparency was put back.'),
     alphaUnaligned: t('The service returned an opaque image, cropped or padded so that the original\'s transparency could not be lined up with it; it was left opaque.'),
+    copySummary: t('Copy summary'),
     aspectMismatch: t('The service cropped or padded this image: its proportions differ from the original\'s (dashed outline). Replace is refused; save it next to the original instead.'),
   };
 }

@@ -71,7 +71,9 @@ export type FromPanel =
   /** Run a failed or cancelled job again with the same parameters. */
   | { type: 'retry'; jobId: string }
   /** Take up an interrupted job by polling its task. */
-  | { type: 'resume'; jobId: string };
+  | { type: 'resume'; jobId: string }
+  /** Copy the summary of a run (the runs to summarize are asked in VS Code). */
+  | { type: 'summary' };
 
 /** The panel's words in the user's language, written into the page by the extension (vscode.l10n). */
 export type Labels = Record<LabelKey, string>;
@@ -107,7 +109,8 @@ export type LabelKey =
   | 'from'
   | 'alphaRebuilt'
   | 'alphaUnaligned'
-  | 'aspectMismatch';
+  | 'aspectMismatch'
+  | 'copySummary';
 
 const id = (v: unknown): v is string => typeof v === 'string' && /^[\w-]{1,64}$/.test(v);
 
@@ -116,6 +119,7 @@ export function parseFromPanel(raw: unknown): FromPanel | undefined {
   if (typeof raw !== 'object' || raw === null) return undefined;
   const m = raw as Record<string, unknown>;
   if (m.type === 'ready') return { type: 'ready' };
+  if (m.type === 'summary') return { type: 'summary' };
   if (m.type === 'cancel' && id(m.jobId)) return { type: 'cancel', jobId: m.jobId };
   if (m.type === 'retry' && id(m.jobId)) return { type: 'retry', jobId: m.jobId };
   if (m.type === 'resume' && id(m.jobId)) return { type: 'resume', jobId: m.jobId };

@@ -10,7 +10,13 @@ type Item = vscode.QuickPickItem & { image?: ScannedImage };
  * title as the selection changes. Its buttons change the filters and plan again. Settles with
  * the images chosen, or undefined when dismissed.
  */
-export function pickFromPlan(folderName: string, images: readonly ScannedImage[], rules: PlanRules, priceOf: (count: number) => Price): Promise<ScannedImage[] | undefined> {
+export function pickFromPlan(
+  folderName: string,
+  images: readonly ScannedImage[],
+  rules: PlanRules,
+  priceOf: (count: number) => Price,
+  presetOf: (path: string) => string | undefined,
+): Promise<ScannedImage[] | undefined> {
   return new Promise((resolve) => {
     const qp = vscode.window.createQuickPick<Item>();
     const filter: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('filter'), tooltip: vscode.l10n.t('Include or exclude paths (globs)…') };
@@ -20,7 +26,7 @@ export function pickFromPlan(folderName: string, images: readonly ScannedImage[]
     const show = () => {
       plan = makePlan(images, current);
       const left: Item[] = plan.skipped.map(({ image, reason }) => ({ label: image.path, description: reasonText(reason, image, current), image }));
-      const chosen: Item[] = plan.candidates.map((image) => ({ label: image.path, description: describe(image), image }));
+      const chosen: Item[] = plan.candidates.map((image) => ({ label: image.path, description: describe(image, presetOf(image.path)), image }));
       qp.items = [...chosen, ...(left.length ? [{ label: vscode.l10n.t('Left out'), kind: vscode.QuickPickItemKind.Separator }] : []), ...left];
       qp.selectedItems = qp.items.filter((i) => i.image && chosen.includes(i));
       retitle();
@@ -80,8 +86,8 @@ export function pickFromPlan(folderName: string, images: readonly ScannedImage[]
   });
 }
 
-function describe(image: ScannedImage): string {
-  return [image.size ? `${image.size.width}×${image.size.height}` : '', megabytes(image.bytes)].filter(Boolean).join(' · ');
+function describe(image: ScannedImage, preset: string | undefined): string {
+  return [image.size ? `${image.size.width}×${image.size.height}` : '', megabytes(image.bytes), preset ? vscode.l10n.t('preset: {0}', preset) : ''].filter(Boolean).join(' · ');
 }
 
 function reasonText(reason: SkipReason, image: ScannedImage, rules: PlanRules): string {

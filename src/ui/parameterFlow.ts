@@ -1,29 +1,69 @@
 import * as vscode from 'vscode';
 import { limits, paramsSummary, UpscaleParams } from '../core/api/params';
+import { defaultsPresetId, Preset, presetParams } from '../core/presets/presets';
 import { back, inputBox } from './inputBox';
 
 type Step<T> = Promise<T | typeof back | undefined>;
 
+/** The presets to offer, and the one each chosen file's path maps it to (by the presets file). */
+export interface PresetOffer {
+  presets: readonly Preset[];
+  mapped: readonly ({ preset: Preset; glob: string } | undefined)[];
+}
+
+/** Parameters for every file (with the preset they came from), or each file its mapped preset. */
+export type ParamChoice = { params: UpscaleParams; preset?: Preset } | { mapped: true };
+
+type Start = { preset: Preset } | 'mapped' | 'last' | 'custom';
+
 /**
- * The parameters of an upscale, asked in one multi-step quick input: defaults (the first item,
- * so Enter goes straight on), the last parameters used, or every field in turn with a back
- * button. Nothing is sent before the last step; undefined when the user dismisses it.
+ * The parameters of an upscale, asked in one multi-step quick input: the presets first (the one
+ * the presets file maps the files to at the top, so Enter takes it; else the settings' defaults),
+ * the last parameters used, or every field in turn with a back button. Nothing is sent before the
+ * last step; undefined when the user dismisses it.
  */
-export async function askParameters(defaults: UpscaleParams, last: UpscaleParams | undefined, imageCount: number): Promise<UpscaleParams | undefined> {
+export async function askParameters(defaults: UpscaleParams, last: UpscaleParams | undefined, offer: PresetOffer): Promise<ParamChoice | undefined> {
+  const imageCount = offer.mapped.length;
   const title = imageCount === 1 ? vscode.l10n.t('Upscale with Ideogram') : vscode.l10n.t('Upscale {0} images with Ideogram', imageCount);
   const total = 7;
   for (;;) {
-    const start = await pick(title, 1, 1, [
-      { label: vscode.l10n.t('Upscale with defaults'), description: paramsSummary(defaults), value: 'defaults' as const },
+    const start = await pick<Start>(title, 1, 1, [
+      ...presetItems(defaults, offer),
       ...(last ? [{ label: vscode.l10n.t('Same as last time'), description: paramsSummary(last), value: 'last' as const }] : []),
       { label: vscode.l10n.t('Customize…'), description: vscode.l10n.t('prompt, resemblance, detail, magic prompt, number of images, seed'), value: 'custom' as const },
     ], false);
     if (start === undefined || start === back) return undefined;
-    if (start === 'defaults') return { ...defaults };
-    if (start === 'last' && last) return { ...last };
+    if (start === 'mapped') return { mapped: true };
+    if (typeof start === 'object') return { params: presetParams(start.preset, defaults), preset: start.preset };
+    if (start === 'last' && last) return { params: { ...last } };
     const custom = await customize(title, total, last ?? defaults);
-    if (custom !== back) return custom;
+    if (custom !== back) return custom && { params: custom };
   }
+}
+
+function presetItems(defaults: UpscaleParams, offer: PresetOffer): (vscode.QuickPickItem & { value: Start })[] {
+  const mapped = offer.mapped.filter((m) => m !== undefined);
+  const ids = new Set(offer.mapped.map((m) => m?.preset.id));
+  const item = (preset: Preset, description?: string) => ({ label: preset.label, description, detail: description && paramsSummary(presetParams(preset, defaults)), value: { preset } });
+  // The settings' defaults lead the others, as they did before there were presets: Enter keeps meaning them.
+  const ordered = [...offer.presets].sort((a, b) => Number(b.id === defaultsPresetId) - Number(a.id === defaultsPresetId));
+  const rest = (skip?: string) => ordered.filter((p) => p.id !== skip).map((p) => ({ ...item(p), description: paramsSummary(presetParams(p, defaults)), detail: undefined }));
+  if (mapped.length === 0) return rest();
+  if (ids.size === 1) {
+    // Every file maps to the same preset: it comes first, said to be the files' own.
+    const { preset, glob } = mapped[0];
+    return [item(preset, offer.mapped.length === 1 ? vscode.l10n.t('mapped to this file by {0}', glob) : vscode.l10n.t('mapped to these files by {0}', glob)), ...rest(preset.id)];
+  }
+  // Files of no glob take the settings' defaults.
+  const unmapped = offer.presets.find((p) => p.id === defaultsPresetId)?.label ?? defaultsPresetId;
+  const counts = new Map<string, number>();
+  for (const m of offer.mapped) counts.set(m?.preset.label ?? unmapped, (counts.get(m?.preset.label ?? unmapped) ?? 0) + 1);
+  const each = {
+    label: vscode.l10n.t('Each image with its mapped preset'),
+    description: [...counts].map(([label, n]) => vscode.l10n.t('{0} × {1}', label, n)).join(', '),
+    value: 'mapped' as const,
+  };
+  return [each, ...rest()];
 }
 
 async function customize(title: string, total: number, initial: UpscaleParams): Promise<UpscaleParams | typeof back | undefined> {

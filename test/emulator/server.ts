@@ -95,6 +95,8 @@ export interface EmulatorStats {
   inflightRefusals: number;
   /** Uploads taken (answered with images or a task), by file name: more than one is a duplicate. */
   acceptedByName: Record<string, number>;
+  /** The `image_request` of each upload, parsed, by file name, in the order received. */
+  requestsByName: Record<string, Record<string, unknown>[]>;
 }
 
 interface Task {
@@ -117,7 +119,7 @@ export class Emulator {
   options: EmulatorOptions;
   /** The `image_file` of the last upload, as received. */
   private lastFile: Blob | undefined;
-  readonly stats: EmulatorStats = { submits: 0, taskQueries: 0, downloads: 0, lastHeaders: {}, lastImageRequest: undefined, faultsServed: 0, maxInFlight: 0, inflightRefusals: 0, acceptedByName: {} };
+  readonly stats: EmulatorStats = { submits: 0, taskQueries: 0, downloads: 0, lastHeaders: {}, lastImageRequest: undefined, faultsServed: 0, maxInFlight: 0, inflightRefusals: 0, acceptedByName: {}, requestsByName: {} };
   /** Images of uploads being answered right now (a task's count from its creation until it ends). */
   private answering = 0;
   private readonly files = new Map<string, { bytes: Uint8Array; mime: string }>();
@@ -167,7 +169,7 @@ export class Emulator {
   /** Back to the options given and zeroed counters. */
   reset(options: Partial<EmulatorOptions> = {}): void {
     this.options = { ...defaults, ...options };
-    Object.assign(this.stats, { submits: 0, taskQueries: 0, downloads: 0, lastHeaders: {}, lastImageRequest: undefined, faultsServed: 0, maxInFlight: 0, inflightRefusals: 0, acceptedByName: {} });
+    Object.assign(this.stats, { submits: 0, taskQueries: 0, downloads: 0, lastHeaders: {}, lastImageRequest: undefined, faultsServed: 0, maxInFlight: 0, inflightRefusals: 0, acceptedByName: {}, requestsByName: {} });
     this.lastFile = undefined;
   }
 
@@ -260,6 +262,7 @@ export class Emulator {
       }
     }
     this.stats.lastImageRequest = request;
+    (this.stats.requestsByName[name] ??= []).push(request);
     const problem = validate(request);
     if (problem) {
       return json(res, 400, { error: problem });

@@ -25,8 +25,11 @@ describe('In Chinese', () => {
       { waitFor: '.quick-input-widget .quick-input-box input' },
       { type: 'Ideogram' },
       { waitFor: '.quick-input-widget .quick-input-list-row:has-text("Ideogram: 使用 Ideogram 放大…")' },
-      { waitFor: '.quick-input-widget .quick-input-list-row:has-text("Ideogram: 设置 Ideogram 放大")' },
+      { waitFor: '.quick-input-widget .quick-input-list-row:has-text("Ideogram: 复制放大摘要")' },
       { screenshot: 'zh-command-palette' },
+      // More commands than the list shows at once: the rest are found by a narrower filter.
+      { fill: '.quick-input-widget .quick-input-box input', value: '>Ideogram: 设置' },
+      { waitFor: '.quick-input-widget .quick-input-list-row:has-text("Ideogram: 设置 Ideogram 放大")' },
       { press: 'Escape' },
     ]);
   });
@@ -42,6 +45,13 @@ describe('In Chinese', () => {
       { sleep: 500 },
     ]);
     await screenshot('zh-panel');
+    // The summary of that run, for a pull request: its headings in Chinese too.
+    const markdown = await vscode.commands.executeCommand<string>('ideogramUpscale.copySummary', [summary?.jobs[0].id]);
+    const lines = markdown.split('\n');
+    assert.equal(lines[0], '| 文件 | 尺寸（宽×高） | 字节数 | 预设或参数 | 种子 | 服务 | 价格 |');
+    assert.match(lines[2], /^\| `assets\/logo\.png` \| 128×96 → 256×192 \| .* \| 设置中的默认参数 \| \d+ \| API 中转网关 \| 0\.06 USD \|$/);
+    assert.match(lines[3], /^\| \*\*合计：1 张图片\*\* \|/);
+    assert.equal(await vscode.env.clipboard.readText(), markdown);
   });
 
   it('says what went wrong in Chinese', async () => {

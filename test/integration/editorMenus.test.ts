@@ -12,7 +12,7 @@ describe('Right-click the image where you see it', function () {
   const config = () => vscode.workspace.getConfiguration('ideogramUpscale');
   const item = (title: string) => `.context-view .action-label:has-text("${title}")`;
   const upscaleItem = item('Upscale with Ideogram…');
-  const defaults = '.quick-input-widget .quick-input-list-row:has-text("Upscale with defaults")';
+  const defaults = '.quick-input-widget .quick-input-list-row:has-text("Settings\' defaults")';
   /** The smallest element of the editor's text that holds `text`: the token a person points at. */
   const token = (text: string) => `.monaco-editor .view-lines >> text=${text}`;
   /** The image preview's page (VS Code lays webviews over the editor, outside its part). */

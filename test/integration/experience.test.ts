@@ -42,7 +42,7 @@ describe('The upscale experience, driven as a user drives it', function () {
       { waitFor: '.context-view .action-label:has-text("Upscale with Ideogram…")' },
       { screenshot: 'explorer-context-menu' },
       { click: '.context-view .action-label:has-text("Upscale with Ideogram…")' },
-      { waitFor: '.quick-input-widget .quick-input-list-row:has-text("Upscale with defaults")' },
+      { waitFor: '.quick-input-widget .quick-input-list-row:has-text("Settings\' defaults")' },
       { screenshot: 'quick-pick' },
       { press: 'Enter' },
     ]);

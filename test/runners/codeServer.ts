@@ -50,7 +50,8 @@ async function runSuite(suite: 'main' | 'zh' | 'scheme', grep: string | undefine
   });
   const browser = await chromium.launch(chromiumLaunchOptions);
   try {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    // The clipboard as a user's browser lets VS Code use it (the summary test reads what was copied).
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, permissions: ['clipboard-read', 'clipboard-write'] });
     // What the workbench and the webviews print, for when a UI step fails.
     page.on('console', (m) => void appendFile(join(outDir, `browser-console-${suite}.log`), `${m.type()} ${m.location().url.slice(0, 80)} ${m.text()}\n`).catch(() => undefined));
     page.on('pageerror', (e) => void appendFile(join(outDir, `browser-console-${suite}.log`), `pageerror ${e.message}\n`).catch(() => undefined));

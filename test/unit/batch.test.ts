@@ -31,13 +31,14 @@ function slowRunner(ms: number, limit: InFlightLimit) {
 }
 
 const sources = (n: number) => Array.from({ length: n }, (_, i) => `file:///img-${i}.png` as unknown as vscode.Uri);
+const items = (n: number) => sources(n).map((source) => ({ source, params: {} }));
 const profile = { service: 'gateway' as const, baseUrl: 'https://x', submitPath: '/', taskQueryPath: '/', auth: { header: 'a', value: 'b' } };
 
 describe('runBatch', () => {
   it('queues every job at once; the limit keeps at most its window in flight, in order', async () => {
     const { runner, seen } = slowRunner(30, new InFlightLimit(() => 3));
     const ended: string[] = [];
-    const jobs = await runBatch(runner, sources(8), {}, profile, new AbortController().signal, async (job) => void ended.push(job.id));
+    const jobs = await runBatch(runner, items(8), profile, new AbortController().signal, async (job) => void ended.push(job.id));
     assert.equal(seen.max, 3);
     assert.deepEqual(seen.started, sources(8).map(String), 'started in the order given');
     assert.deepEqual(jobs.map((j) => j.state), Array(8).fill('done'));
@@ -48,7 +49,7 @@ describe('runBatch', () => {
     const { runner, seen } = slowRunner(40, new InFlightLimit(() => 2));
     const abort = new AbortController();
     setTimeout(() => abort.abort(), 10);
-    const jobs = await runBatch(runner, sources(6), {}, profile, abort.signal, async () => undefined);
+    const jobs = await runBatch(runner, items(6), profile, abort.signal, async () => undefined);
     assert.equal(seen.started.length, 2);
     assert.deepEqual(jobs.map((j) => j.state), ['done', 'done', 'cancelled', 'cancelled', 'cancelled', 'cancelled']);
   });
