@@ -4,7 +4,7 @@ import { clearApiKeyCommand, setApiKeyCommand, setupCommand } from './commands/a
 import { clearResultsCommand } from './commands/clearResults';
 import { ResultActions } from './commands/resultActions';
 import { offerResume, resumeRun } from './commands/resumeInterrupted';
-import { lastParamsKey, upscaleCommand } from './commands/upscale';
+import { lastParamsKeyFor, upscaleCommand } from './commands/upscale';
 import { upscaleAtCursorCommand } from './commands/upscaleAtCursor';
 import { upscaleFolderCommand } from './commands/upscaleFolder';
 import { InFlightLimit } from './core/batch/inFlight';
@@ -64,7 +64,7 @@ export function activate(context: vscode.ExtensionContext): IdeogramUpscaleApi {
     vscode.commands.registerCommand('ideogramUpscale.upscale', upscale),
     vscode.commands.registerCommand(
       'ideogramUpscale.upscaleFolder',
-      upscaleFolderCommand({ upscale: (uris, options) => upscale(uris[0], uris, options), jobs, lastParams: () => context.globalState.get(lastParamsKey) }),
+      upscaleFolderCommand({ upscale: (uris, options) => upscale(uris[0], uris, options), jobs, lastParams: (service) => context.globalState.get(lastParamsKeyFor(service)) }),
     ),
     imageAtCursor,
     vscode.commands.registerCommand('ideogramUpscale.upscaleAtCursor', upscaleAtCursorCommand(imageAtCursor, (uri) => upscale(uri, [uri]))),

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { paramsProblem, UpscaleParams } from '../core/api/params';
-import { addressSetting } from '../core/api/services';
+import { addressSetting, ServiceKind } from '../core/api/services';
+import { readSize } from '../core/images/format';
+import { readBytes } from '../jobs/fileAccess';
 import { imagePaths } from '../batch/scanFolder';
 import { outputMatcher } from '../core/batch/plan';
 import { isUpscalableName } from '../core/images/extensions';
@@ -12,13 +14,18 @@ import { JobRunner } from '../jobs/jobRunner';
 import { JobRecord } from '../jobs/jobStore';
 import { OutputError, replaceTarget } from '../jobs/outputs';
 import { ApiKeyStore } from '../secrets';
-import { OutputMode, readSettings, serviceProfile } from '../settings';
+import { defaultsFor, OutputMode, readSettings, serviceProfile } from '../settings';
 import { askApiKey } from '../ui/apiKeyInput';
 import { pickImages } from '../ui/imagePicker';
 import { askParameters } from '../ui/parameterFlow';
 import { ResultActions } from './resultActions';
 
 export const lastParamsKey = 'ideogramUpscale.lastParams';
+
+/** "Same as last time" is kept per service: the v2 upscalers take other parameters. */
+export function lastParamsKeyFor(service: ServiceKind): string {
+  return service === 'ideogramV2' ? `${lastParamsKey}.ideogramV2` : lastParamsKey;
+}
 
 /** The third argument of `ideogramUpscale.upscale`: runs it without any quick pick. */
 export interface UpscaleOptions {
@@ -76,8 +83,10 @@ export function upscaleCommand(deps: UpscaleDeps) {
       void vscode.window.showErrorMessage(refusal);
       return undefined;
     }
-    const last = deps.memento.get<UpscaleParams>(lastParamsKey);
-    const params = options ? resolveParams(options.params, settings.defaults, last) : await askParameters(settings.defaults, last, chosen.length);
+    const last = deps.memento.get<UpscaleParams>(lastParamsKeyFor(settings.service));
+    const defaults = defaultsFor(settings);
+    const longSide = settings.service === 'ideogramV2' && !options ? await longestSide(chosen) : 0;
+    const params = options ? resolveParams(options.params, defaults, last) : await askParameters(defaults, last, chosen.length, longSide);
     if (!params) return undefined;
     const problem = paramsProblem(params);
     if (problem) {
@@ -97,7 +106,7 @@ export function upscaleCommand(deps: UpscaleDeps) {
     }
     // Only a choice made in the quick pick becomes "Same as last time"; runs from other extensions,
     // keybindings or "Run again" do not change it.
-    if (!options) await deps.memento.update(lastParamsKey, params);
+    if (!options) await deps.memento.update(lastParamsKeyFor(settings.service), params);
     deps.showPanel();
     const jobs = await vscode.window.withProgress(
       {
@@ -119,9 +128,9 @@ export function upscaleCommand(deps: UpscaleDeps) {
           const batch = { id: randomUUID(), label: options?.batch ?? (chosen.length === 1 ? baseName(chosen[0]) : vscode.l10n.t('{0} images', chosen.length)), output };
           return await runBatch(deps.runner, chosen, params, profile, abort.signal, async (job) => {
             ended++;
-            // What the service has billed so far: each result of a job it answered.
-            billed += job.results.length;
-            const cost = +(billed * settings.price.perResult).toFixed(2);
+            // What the service has billed so far: what it said it billed, else each result of a job it answered.
+            billed += job.billedUsdMicros !== undefined ? job.billedUsdMicros / 1e6 : job.results.length * settings.price.perResult;
+            const cost = +billed.toFixed(2);
             if (chosen.length > 1) told.report({ increment: 100 / chosen.length, message: vscode.l10n.t('{0} of {1} done · about {2} {3} so far', ended, chosen.length, cost, settings.price.currency) });
             await deliver(job, output, deps);
           }, batch);
@@ -270,6 +279,16 @@ function stateText(state: JobRecord['state']): string {
     default:
       return '';
   }
+}
+
+/** The long side of the largest image, against which a v2 factor is checked (0 when none can be read). */
+async function longestSide(uris: vscode.Uri[]): Promise<number> {
+  let longest = 0;
+  for (const uri of uris) {
+    const size = await readBytes(uri).then(readSize, () => undefined);
+    if (size) longest = Math.max(longest, size.width, size.height);
+  }
+  return longest;
 }
 
 function baseName(uri: vscode.Uri): string {

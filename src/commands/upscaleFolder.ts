@@ -2,10 +2,11 @@ import * as vscode from 'vscode';
 import { priceOf } from '../core/batch/plan';
 import { DoneRecord } from '../core/batch/record';
 import { UpscaleParams } from '../core/api/params';
+import { ServiceKind } from '../core/api/services';
 import { sha256 } from '../core/files/hash';
 import { readRecord, scanFolder, writeRecord } from '../batch/scanFolder';
 import { JobStore } from '../jobs/jobStore';
-import { OutputMode, readSettings } from '../settings';
+import { defaultsFor, OutputMode, readSettings } from '../settings';
 import { pickFromPlan } from '../ui/folderPlan';
 import { askParameters } from '../ui/parameterFlow';
 import type { UpscaleOptions, UpscaleSummary } from './upscale';
@@ -13,7 +14,8 @@ import type { UpscaleOptions, UpscaleSummary } from './upscale';
 export interface FolderDeps {
   upscale: (uris: vscode.Uri[], options: UpscaleOptions) => Thenable<UpscaleSummary | undefined>;
   jobs: JobStore;
-  lastParams: () => UpscaleParams | undefined;
+  /** "Same as last time" of this service. */
+  lastParams: (service: ServiceKind) => UpscaleParams | undefined;
 }
 
 /** What `ideogramUpscale.upscaleFolder` returns: the plan's figures and what the run did. */
@@ -48,7 +50,8 @@ export function upscaleFolderCommand(deps: FolderDeps) {
     }
     const label = vscode.workspace.asRelativePath(folder, false) === folder.fsPath ? root.name : `${vscode.workspace.asRelativePath(folder, false)}/`;
     const images = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Looking for images in {0}', label) }, () => scanFolder(folder, record));
-    const numImages = (deps.lastParams() ?? settings.defaults).numImages ?? 1;
+    const last = deps.lastParams(settings.service);
+    const numImages = (last ?? defaultsFor(settings)).numImages ?? 1;
     const rules = { maxLongSide: settings.folder.largeImageLongSide, minLongSide: settings.folder.smallImageLongSide, maxUploadBytes: settings.maxUploadBytes, fileNamePattern: settings.fileNamePattern };
     const price = (count: number, perImage = numImages) => priceOf(count, perImage, settings.price.perResult, settings.price.currency);
     const chosen = await pickFromPlan(label, images, rules, (count) => price(count));
@@ -57,7 +60,8 @@ export function upscaleFolderCommand(deps: FolderDeps) {
       void vscode.window.showInformationMessage(vscode.l10n.t('Nothing to upscale in {0}: every image is done or left out.', label));
       return { planned: 0, skipped: images.length, price: price(0) };
     }
-    const params = await askParameters(settings.defaults, deps.lastParams(), chosen.length);
+    const longSide = Math.max(0, ...chosen.map((image) => (image.size ? Math.max(image.size.width, image.size.height) : 0)));
+    const params = await askParameters(defaultsFor(settings), last, chosen.length, longSide);
     if (!params) return undefined;
     const output = settings.output === 'ask' ? await askOutput() : settings.output;
     if (!output) return undefined;

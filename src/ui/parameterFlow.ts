@@ -1,27 +1,31 @@
 import * as vscode from 'vscode';
 import { limits, paramsSummary, UpscaleParams } from '../core/api/params';
-import { back, inputBox } from './inputBox';
-
-type Step<T> = Promise<T | typeof back | undefined>;
+import { back } from './inputBox';
+import { input, pick, runSteps, Step } from './quickSteps';
+import { customizeV2, v2Problem } from './v2ParameterFlow';
 
 /**
  * The parameters of an upscale, asked in one multi-step quick input: defaults (the first item,
  * so Enter goes straight on), the last parameters used, or every field in turn with a back
- * button. Nothing is sent before the last step; undefined when the user dismisses it.
+ * button. Nothing is sent before the last step; undefined when the user dismisses it. Defaults
+ * with a `model` are those of Ideogram's v2 upscalers, whose steps differ; `longSide` is the
+ * largest image's, against which a factor is checked.
  */
-export async function askParameters(defaults: UpscaleParams, last: UpscaleParams | undefined, imageCount: number): Promise<UpscaleParams | undefined> {
+export async function askParameters(defaults: UpscaleParams, last: UpscaleParams | undefined, imageCount: number, longSide = 0): Promise<UpscaleParams | undefined> {
   const title = imageCount === 1 ? vscode.l10n.t('Upscale with Ideogram') : vscode.l10n.t('Upscale {0} images with Ideogram', imageCount);
-  const total = 7;
+  const v2 = defaults.model !== undefined;
+  const tooLarge = (p: UpscaleParams) => (v2 ? v2Problem(p, longSide) : undefined);
+  const described = (p: UpscaleParams) => [paramsSummary(p), tooLarge(p)].filter(Boolean).join(' — ');
   for (;;) {
     const start = await pick(title, 1, 1, [
-      { label: vscode.l10n.t('Upscale with defaults'), description: paramsSummary(defaults), value: 'defaults' as const },
-      ...(last ? [{ label: vscode.l10n.t('Same as last time'), description: paramsSummary(last), value: 'last' as const }] : []),
-      { label: vscode.l10n.t('Customize…'), description: vscode.l10n.t('prompt, resemblance, detail, magic prompt, number of images, seed'), value: 'custom' as const },
-    ], false);
+      { label: vscode.l10n.t('Upscale with defaults'), description: described(defaults), value: 'defaults' as const },
+      ...(last ? [{ label: vscode.l10n.t('Same as last time'), description: described(last), value: 'last' as const }] : []),
+      { label: vscode.l10n.t('Customize…'), description: v2 ? vscode.l10n.t('model, factor and the model\'s own options') : vscode.l10n.t('prompt, resemblance, detail, magic prompt, number of images, seed'), value: 'custom' as const },
+    ], false, undefined, undefined, (choice) => (choice === 'custom' ? undefined : tooLarge(choice === 'last' && last ? last : defaults)));
     if (start === undefined || start === back) return undefined;
     if (start === 'defaults') return { ...defaults };
     if (start === 'last' && last) return { ...last };
-    const custom = await customize(title, total, last ?? defaults);
+    const custom = v2 ? await customizeV2(title, last ?? defaults, longSide) : await customize(title, 7, last ?? defaults);
     if (custom !== back) return custom;
   }
 }
@@ -55,16 +59,8 @@ async function customize(title: string, total: number, initial: UpscaleParams): 
       return v;
     },
   ];
-  for (let i = 0; i < steps.length; ) {
-    const result = await steps[i]();
-    if (result === undefined) return undefined;
-    if (result === back) {
-      if (i === 0) return back;
-      i--;
-    } else {
-      i++;
-    }
-  }
+  const ended = await runSteps(steps);
+  if (ended !== true) return ended;
   return p;
 }
 
@@ -78,33 +74,4 @@ async function intStep(p: UpscaleParams, key: 'resemblance' | 'detail' | 'numIma
 function inRange(s: string, min: number, max: number): boolean {
   const t = s.trim();
   return /^\d+$/.test(t) && Number(t) >= min && Number(t) <= max;
-}
-
-function input(title: string, step: number, totalSteps: number, prompt: string, value: string, validate: (s: string) => string | undefined): Step<string> {
-  return inputBox({ title, step, totalSteps, prompt, value, validate, canGoBack: true });
-}
-
-function pick<T>(title: string, step: number, total: number, items: (vscode.QuickPickItem & { value: T })[], canGoBack: boolean, placeholder?: string, active?: T): Step<T> {
-  return new Promise((resolve) => {
-    const qp = vscode.window.createQuickPick<vscode.QuickPickItem & { value: T }>();
-    qp.title = title;
-    qp.step = step;
-    qp.totalSteps = total;
-    qp.items = items;
-    if (active !== undefined) qp.activeItems = items.filter((i) => i.value === active);
-    qp.placeholder = placeholder;
-    qp.ignoreFocusOut = true;
-    qp.buttons = canGoBack ? [vscode.QuickInputButtons.Back] : [];
-    let settled = false;
-    const finish = (v: T | typeof back | undefined) => {
-      if (settled) return;
-      settled = true;
-      resolve(v);
-      qp.dispose();
-    };
-    qp.onDidAccept(() => finish(qp.selectedItems[0]?.value));
-    qp.onDidTriggerButton((b) => b === vscode.QuickInputButtons.Back && finish(back));
-    qp.onDidHide(() => finish(undefined));
-    qp.show();
-  });
 }
