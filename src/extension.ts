@@ -7,6 +7,7 @@ import { offerResume, resumeRun } from './commands/resumeInterrupted';
 import { lastParamsKeyFor, upscaleCommand } from './commands/upscale';
 import { upscaleAtCursorCommand } from './commands/upscaleAtCursor';
 import { upscaleFolderCommand } from './commands/upscaleFolder';
+import { dryRunQuoter } from './commands/dryRunQuotes';
 import { InFlightLimit } from './core/batch/inFlight';
 import { setTranslator } from './core/i18n';
 import { imagePathLanguages } from './core/files/imageReferences';
@@ -36,8 +37,9 @@ export function activate(context: vscode.ExtensionContext): IdeogramUpscaleApi {
   const storageDir = (context.storageUri ?? context.globalStorageUri).fsPath;
   const keys = new ApiKeyStore(context.secrets);
   const jobs = new JobStore(storageDir, log);
+  const makeClient = clientFactory(log);
   const runner = new JobRunner(jobs, {
-    client: clientFactory(log),
+    client: makeClient,
     limit: new InFlightLimit(() => readSettings().maxImagesInFlight),
     maxUploadBytes: () => readSettings().maxUploadBytes,
     rebuildTransparency: () => readSettings().rebuildTransparency,
@@ -64,7 +66,7 @@ export function activate(context: vscode.ExtensionContext): IdeogramUpscaleApi {
     vscode.commands.registerCommand('ideogramUpscale.upscale', upscale),
     vscode.commands.registerCommand(
       'ideogramUpscale.upscaleFolder',
-      upscaleFolderCommand({ upscale: (uris, options) => upscale(uris[0], uris, options), jobs, lastParams: (service) => context.globalState.get(lastParamsKeyFor(service)) }),
+      upscaleFolderCommand({ upscale: (uris, options) => upscale(uris[0], uris, options), jobs, lastParams: (service) => context.globalState.get(lastParamsKeyFor(service)), quote: dryRunQuoter(makeClient, keys, log) }),
     ),
     imageAtCursor,
     vscode.commands.registerCommand('ideogramUpscale.upscaleAtCursor', upscaleAtCursorCommand(imageAtCursor, (uri) => upscale(uri, [uri]))),

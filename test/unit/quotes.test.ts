@@ -14,6 +14,8 @@ describe('The price of a v2 folder run from dry runs', () => {
     const known = new Map([[quoteKey({ width: 64, height: 64 }, params)!, undefined]]);
     assert.deepEqual(imagesToQuote(images, params, known).map((q) => q.image.path), ['c.png']);
     assert.notEqual(quoteKey({ width: 64, height: 64 }, params), quoteKey({ width: 64, height: 64 }, { ...params, upscaleFactor: 'x2' }));
+    // A field the model does not take is not sent, so it asks no other quote.
+    assert.equal(quoteKey({ width: 64, height: 64 }, params), quoteKey({ width: 64, height: 64 }, { ...params, resolutionTier: '4K', enhancementStrength: 'high' }));
   });
 
   it('sums the exact quotes over every image, in US dollars', () => {

@@ -44,7 +44,9 @@ describe('Ideogram v2 upscalers: the request', () => {
     assert.match(paramsProblem({ model: 'topaz-wonder-4', upscaleFactor: 'x8' }) ?? '', /not x8/);
     assert.match(paramsProblem({ model: 'topaz-wonder-3-5', enhancementStrength: 'max' as never }) ?? '', /low, medium or high/);
     assert.equal(paramsSummary({ model: 'topaz-text-refine', upscaleFactor: 'x4' }), 'topaz-text-refine · x4');
-    assert.equal(paramsSummary({ model: 'nano-banana-pro', resolutionTier: '1K' }), 'nano-banana-pro · 1K');
+    assert.equal(paramsSummary({ model: 'nano-banana-pro', resolutionTier: '1K', upscaleFactor: 'x4' }), 'nano-banana-pro · 1K');
+    assert.equal(paramsSummary({ model: 'topaz-standard-2', resolutionTier: '2K', enhancementStrength: 'medium' }), 'topaz-standard-2 · x2');
+    assert.equal(paramsSummary({ model: 'topaz-wonder-3-5', upscaleFactor: 'x4', enhancementStrength: 'high' }), 'topaz-wonder-3-5 · x4 · strength high');
     assert.deepEqual(outputSize({ model: 'topaz-text-refine', upscaleFactor: 'x4' }, { width: 30, height: 20 }), { width: 120, height: 80 });
     assert.equal(outputSize({ model: 'nano-banana-pro' }, { width: 30, height: 20 }), undefined);
   });

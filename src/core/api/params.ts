@@ -1,5 +1,5 @@
 import { t } from '../i18n';
-import { V2Params, v2ParamsProblem } from './v2';
+import { v2FormFields, V2Params, v2ParamsProblem } from './v2';
 
 /**
  * The fields of `image_request`, as the v1 upscale endpoint documents them, and those of the v2
@@ -73,11 +73,12 @@ function quoted(prompt: string): string {
   return `"${prompt.length > 40 ? prompt.slice(0, 39) + '…' : prompt}"`;
 }
 
+/** What is sent, as the model takes it. */
 function v2Summary(p: UpscaleParams): string {
+  const fields = new Map(v2FormFields(p, { async: false }));
   const parts: string[] = [p.model ?? ''];
-  if (p.resolutionTier) parts.push(p.resolutionTier);
-  else parts.push(p.upscaleFactor ?? 'x2');
-  if (p.enhancementStrength) parts.push(t('strength {0}', p.enhancementStrength));
-  if (p.prompt) parts.push(quoted(p.prompt));
+  for (const name of ['upscale_factor', 'resolution_tier']) if (fields.has(name)) parts.push(fields.get(name)!);
+  if (fields.has('enhancement_strength')) parts.push(t('strength {0}', fields.get('enhancement_strength')!));
+  if (fields.has('prompt')) parts.push(quoted(fields.get('prompt')!));
   return parts.join(' · ');
 }

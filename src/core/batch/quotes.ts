@@ -1,5 +1,6 @@
 import type { PriceQuote } from '../api/generations';
 import type { UpscaleParams } from '../api/params';
+import { v2FormFields } from '../api/v2';
 import type { Size } from '../images/format';
 import { priceOf, Price } from './plan';
 
@@ -9,8 +10,8 @@ import { priceOf, Price } from './plan';
  */
 export function quoteKey(size: Size | undefined, params: UpscaleParams): string | undefined {
   if (!size) return undefined;
-  const { model, upscaleFactor, enhancementStrength, resolutionTier, prompt } = params;
-  return JSON.stringify([size.width, size.height, model, upscaleFactor, enhancementStrength, resolutionTier, prompt ?? '']);
+  // What is sent, so that fields the model does not take make no other quote.
+  return JSON.stringify([size.width, size.height, params.model, v2FormFields(params, { async: false })]);
 }
 
 /** The first image of each distinct size: the ones a dry run is sent for. */
