@@ -74,8 +74,10 @@ export class V2Service {
 
   constructor(private readonly host: V2Host) {}
 
+  /** A fresh service: what an earlier case left running (a generation that never ends) no longer counts in flight. */
   reset(): void {
     Object.assign(this.stats, fresh());
+    this.generations.clear();
   }
 
   /** Generations whose images are still being made: they count against the in-flight limit. */
