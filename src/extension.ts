@@ -4,9 +4,10 @@ import { clearApiKeyCommand, setApiKeyCommand, setupCommand } from './commands/a
 import { clearResultsCommand } from './commands/clearResults';
 import { ResultActions } from './commands/resultActions';
 import { offerResume, resumeRun } from './commands/resumeInterrupted';
-import { lastParamsKey, upscaleCommand } from './commands/upscale';
+import { lastParamsKeyFor, upscaleCommand } from './commands/upscale';
 import { upscaleAtCursorCommand } from './commands/upscaleAtCursor';
 import { upscaleFolderCommand } from './commands/upscaleFolder';
+import { dryRunQuoter } from './commands/dryRunQuotes';
 import { summaryCommands } from './commands/summary';
 import { InFlightLimit } from './core/batch/inFlight';
 import { setTranslator } from './core/i18n';
@@ -39,8 +40,9 @@ export function activate(context: vscode.ExtensionContext): IdeogramUpscaleApi {
   const keys = new ApiKeyStore(context.secrets);
   const jobs = new JobStore(storageDir, log);
   const images = new ImageWork(vscode.l10n.bundle);
+  const makeClient = clientFactory(log);
   const runner = new JobRunner(jobs, {
-    client: clientFactory(log),
+    client: makeClient,
     limit: new InFlightLimit(() => readSettings().maxImagesInFlight),
     maxUploadBytes: () => readSettings().maxUploadBytes,
     rebuildTransparency: () => readSettings().rebuildTransparency,
@@ -70,7 +72,7 @@ export function activate(context: vscode.ExtensionContext): IdeogramUpscaleApi {
     vscode.commands.registerCommand('ideogramUpscale.upscale', upscale),
     vscode.commands.registerCommand(
       'ideogramUpscale.upscaleFolder',
-      upscaleFolderCommand({ upscale: (uris, options) => upscale(uris[0], uris, options), jobs, lastParams: () => context.globalState.get(lastParamsKey) }),
+      upscaleFolderCommand({ upscale: (uris, options) => upscale(uris[0], uris, options), jobs, lastParams: (service) => context.globalState.get(lastParamsKeyFor(service)), quote: dryRunQuoter(makeClient, keys, log) }),
     ),
     imageAtCursor,
     vscode.commands.registerCommand('ideogramUpscale.upscaleAtCursor', upscaleAtCursorCommand(imageAtCursor, (uri) => upscale(uri, [uri]))),

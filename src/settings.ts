@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { UpscaleParams } from './core/api/params';
-import { gatewayProfile, ideogramProfile, ServiceKind, ServiceProfile } from './core/api/services';
+import { gatewayProfile, ideogramProfile, ideogramV2Profile, ServiceKind, ServiceProfile } from './core/api/services';
+import { EnhancementStrength, isV2Model, ResolutionTier, strengths, tiers, UpscaleFactor } from './core/api/v2';
 
 export type OutputMode = 'ask' | 'nextToOriginal' | 'replace';
 
@@ -31,6 +32,8 @@ export interface Settings {
   retention: { maxAgeMs: number; maxBytes: number };
   /** As the user set them: checked (and refused with a message) before anything is sent. */
   defaults: UpscaleParams;
+  /** The defaults of Ideogram's current upscalers (`ideogramV2`). */
+  v2Defaults: UpscaleParams;
 }
 
 const section = 'ideogramUpscale';
@@ -43,7 +46,7 @@ export function readSettings(): Settings {
   const seed = config.get<number | null>('defaults.seed', null);
   const pattern = config.get<string>('fileNamePattern', '{name}@upscaled.{ext}');
   return {
-    service: userValue(config, 'service', 'gateway') === 'ideogram' ? 'ideogram' : 'gateway',
+    service: serviceKind(userValue(config, 'service', 'gateway')),
     baseUrl: userValue(config, 'baseUrl', 'https://yunwu.ai'),
     ideogramBaseUrl: userValue(config, 'ideogramBaseUrl', 'https://api.ideogram.ai'),
     taskQueryPath: userValue(config, 'taskQueryPath', '/ideogram/upscale/{task_id}'),
@@ -80,7 +83,30 @@ export function readSettings(): Settings {
       numImages: config.get<number>('defaults.numImages', 1),
       seed: typeof seed === 'number' ? seed : undefined,
     },
+    v2Defaults: v2Defaults(config),
   };
+}
+
+function serviceKind(value: string): ServiceKind {
+  return value === 'ideogram' || value === 'ideogramV2' ? value : 'gateway';
+}
+
+function v2Defaults(config: vscode.WorkspaceConfiguration): UpscaleParams {
+  const model = config.get<string>('defaults.v2Model', 'topaz-standard-2');
+  const factor = config.get<string>('defaults.upscaleFactor', 'x2');
+  const strength = config.get<string>('defaults.enhancementStrength', 'medium');
+  const tier = config.get<string>('defaults.resolutionTier', '2K');
+  return {
+    model: isV2Model(model) ? model : 'topaz-standard-2',
+    upscaleFactor: (['x2', 'x4', 'x8'].includes(factor) ? factor : 'x2') as UpscaleFactor,
+    enhancementStrength: (strengths as readonly string[]).includes(strength) ? (strength as EnhancementStrength) : 'medium',
+    resolutionTier: (tiers as readonly string[]).includes(tier) ? (tier as ResolutionTier) : '2K',
+  };
+}
+
+/** The defaults of the chosen service: its parameters differ. */
+export function defaultsFor(settings: Settings): UpscaleParams {
+  return settings.service === 'ideogramV2' ? settings.v2Defaults : settings.defaults;
 }
 
 /**
@@ -99,5 +125,6 @@ function clamp(value: number, min: number, max: number, fallback: number): numbe
 
 /** Where requests go and how the key travels, for the chosen service. */
 export function serviceProfile(settings: Settings, key: string): ServiceProfile {
+  if (settings.service === 'ideogramV2') return ideogramV2Profile(settings.ideogramBaseUrl, key);
   return settings.service === 'ideogram' ? ideogramProfile(settings.ideogramBaseUrl, key) : gatewayProfile(settings.baseUrl, settings.taskQueryPath, key);
 }

@@ -50,6 +50,12 @@ export function setupCommand(keys: ApiKeyStore) {
         detail: `${settings.ideogramBaseUrl}/upscale`,
         service: 'ideogram',
       },
+      {
+        label: vscode.l10n.t('Ideogram\'s current upscalers'),
+        description: vscode.l10n.t('faithful, detail-adding and creative models, x2 to x8, an exact price before a run; the same Ideogram key'),
+        detail: `${settings.ideogramBaseUrl}/v2/image/upscale/{model}`,
+        service: 'ideogramV2',
+      },
     ];
     const picked = await vscode.window.showQuickPick(items, {
       title: vscode.l10n.t('Set up Ideogram Upscale'),
@@ -61,7 +67,7 @@ export function setupCommand(keys: ApiKeyStore) {
     // Both addresses can be changed here; each is saved in its own setting, named in the prompt.
     const address = await inputBox({
       title: service === 'gateway' ? vscode.l10n.t('Address of the API gateway') : vscode.l10n.t('Address of Ideogram\'s API'),
-      prompt: vscode.l10n.t('Requests go to this address + {0} ("{1}"). https only (plain http only for this machine).', service === 'gateway' ? '/ideogram/upscale' : '/upscale', addressSetting(service)),
+      prompt: vscode.l10n.t('Requests go to this address + {0} ("{1}"). https only (plain http only for this machine).', submitPaths[service], addressSetting(service)),
       value: service === 'gateway' ? settings.baseUrl : settings.ideogramBaseUrl,
       step: 1,
       totalSteps: 2,
@@ -74,7 +80,7 @@ export function setupCommand(keys: ApiKeyStore) {
     if (stored) {
       const keep = vscode.l10n.t('Keep the stored key');
       const replace = vscode.l10n.t('Enter a new key');
-      const choice = await vscode.window.showQuickPick([keep, replace], { title: vscode.l10n.t('A key for this service is stored'), ignoreFocusOut: true });
+      const choice = await vscode.window.showQuickPick([keep, replace], { title: service === 'gateway' ? vscode.l10n.t('A key for this service is stored') : vscode.l10n.t('Your Ideogram key is stored; both Ideogram choices use it'), ignoreFocusOut: true });
       if (choice === undefined) return false;
       if (choice === keep) return true;
     }
@@ -84,6 +90,8 @@ export function setupCommand(keys: ApiKeyStore) {
     return true;
   };
 }
+
+const submitPaths: Record<ServiceKind, string> = { gateway: '/ideogram/upscale', ideogram: '/upscale', ideogramV2: '/v2/image/upscale/{model}' };
 
 /** Why an address typed in the setup would be refused at the first upscale, naming its setting. */
 function addressProblem(value: string, setting: string): string | undefined {

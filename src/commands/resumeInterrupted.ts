@@ -50,13 +50,16 @@ export async function resumeRun(deps: ResumeDeps, asked: JobRecord[]): Promise<v
   for (const job of jobs) claimed.add(job.id);
   if (jobs.length === 0) return;
   const settings = readSettings();
-  const key = await deps.keys.get(settings.service);
+  // A job sent to Ideogram's current upscalers (its parameters name a model) is polled there,
+  // whichever service is chosen now: its generation is known nowhere else.
+  const v2 = jobs.some((j) => j.params.model !== undefined);
+  const key = await deps.keys.get(v2 ? 'ideogramV2' : settings.service);
   if (!key) {
     void vscode.window.showErrorMessage(vscode.l10n.t('No API key is stored for this service; run "Ideogram: Set API Key", then resume again.'));
     for (const job of jobs) claimed.delete(job.id);
     return;
   }
-  const profile = serviceProfile(settings, key);
+  const profile = serviceProfile(v2 ? { ...settings, service: 'ideogramV2' } : settings, key);
   const output = jobs[0].batch?.output ?? 'ask';
   const label = jobs[0].batch?.label ?? '';
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Resuming the upscale of {0}', label), cancellable: true }, async (_progress, token) => {

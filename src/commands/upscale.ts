@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { paramsProblem, UpscaleParams } from '../core/api/params';
-import { addressSetting } from '../core/api/services';
+import { addressSetting, ServiceKind } from '../core/api/services';
+import { readSize } from '../core/images/format';
+import { readBytes } from '../jobs/fileAccess';
 import { imagePaths } from '../batch/scanFolder';
 import { outputMatcher } from '../core/batch/plan';
 import { isUpscalableName } from '../core/images/extensions';
@@ -12,7 +14,7 @@ import { JobRunner } from '../jobs/jobRunner';
 import { JobRecord } from '../jobs/jobStore';
 import { OutputError, replaceTarget } from '../jobs/outputs';
 import { ApiKeyStore } from '../secrets';
-import { OutputMode, readSettings, serviceProfile } from '../settings';
+import { defaultsFor, OutputMode, readSettings, serviceProfile } from '../settings';
 import { askApiKey } from '../ui/apiKeyInput';
 import { pickImages } from '../ui/imagePicker';
 import { askParameters } from '../ui/parameterFlow';
@@ -21,6 +23,11 @@ import { batchItems, choiceOfOptions } from './presetChoice';
 import { presetsFor, PresetFileError, showPresetFileError } from '../batch/presetFile';
 
 export const lastParamsKey = 'ideogramUpscale.lastParams';
+
+/** "Same as last time" is kept per service: the v2 upscalers take other parameters. */
+export function lastParamsKeyFor(service: ServiceKind): string {
+  return service === 'ideogramV2' ? `${lastParamsKey}.ideogramV2` : lastParamsKey;
+}
 
 /** The third argument of `ideogramUpscale.upscale`: runs it without any quick pick. */
 export interface UpscaleOptions {
@@ -89,18 +96,20 @@ export function upscaleCommand(deps: UpscaleDeps) {
       showPresetFileError(err);
       return undefined;
     }
-    const last = deps.memento.get<UpscaleParams>(lastParamsKey);
+    const last = deps.memento.get<UpscaleParams>(lastParamsKeyFor(settings.service));
+    const defaults = defaultsFor(settings);
+    const longSide = settings.service === 'ideogramV2' && !options ? await longestSide(chosen) : 0;
     let choice;
     try {
       choice = options
-        ? choiceOfOptions(options.preset, options.params, presets, settings.defaults, last)
-        : await askParameters(settings.defaults, last, { presets: presets.presets, mapped: chosen.map((uri) => presets.mappedFor(uri)) });
+        ? choiceOfOptions(options.preset, options.params, presets, defaults, last)
+        : await askParameters(defaults, last, { presets: presets.presets, mapped: chosen.map((uri) => presets.mappedFor(uri)) }, longSide);
     } catch (err) {
       throw new Error(vscode.l10n.t('ideogramUpscale.upscale: {0}; nothing was sent.', (err as Error).message), { cause: err });
     }
     if (!choice) return undefined;
     const price = { perResult: settings.price.perResult, currency: settings.price.currency };
-    const items = batchItems(chosen, choice, presets, settings.defaults, { service: settings.service, price });
+    const items = batchItems(chosen, choice, presets, defaults, { service: settings.service, price });
     const problem = items.map((item) => paramsProblem(item.params)).find((p) => p !== undefined);
     if (problem) {
       void vscode.window.showErrorMessage(vscode.l10n.t('Not sent: {0}. Check the "ideogramUpscale.defaults" settings.', problem));
@@ -119,7 +128,7 @@ export function upscaleCommand(deps: UpscaleDeps) {
     }
     // Only a choice made in the quick pick becomes "Same as last time"; runs from other extensions,
     // keybindings or "Run again" do not change it.
-    if (!options && 'params' in choice) await deps.memento.update(lastParamsKey, choice.params);
+    if (!options && 'params' in choice) await deps.memento.update(lastParamsKeyFor(settings.service), choice.params);
     deps.showPanel();
     const jobs = await vscode.window.withProgress(
       {
@@ -141,9 +150,9 @@ export function upscaleCommand(deps: UpscaleDeps) {
           const batch = { id: randomUUID(), label: options?.batch ?? (chosen.length === 1 ? baseName(chosen[0]) : vscode.l10n.t('{0} images', chosen.length)), output };
           return await runBatch(deps.runner, items, profile, abort.signal, async (job) => {
             ended++;
-            // What the service has billed so far: each result of a job it answered.
-            billed += job.results.length;
-            const cost = +(billed * settings.price.perResult).toFixed(2);
+            // What the service has billed so far: what it said it billed, else each result of a job it answered.
+            billed += job.billedUsdMicros !== undefined ? job.billedUsdMicros / 1e6 : job.results.length * settings.price.perResult;
+            const cost = +billed.toFixed(2);
             if (chosen.length > 1) told.report({ increment: 100 / chosen.length, message: vscode.l10n.t('{0} of {1} done · about {2} {3} so far', ended, chosen.length, cost, settings.price.currency) });
             await deliver(job, output, deps);
           }, batch);
@@ -287,6 +296,16 @@ function stateText(state: JobRecord['state']): string {
     default:
       return '';
   }
+}
+
+/** The long side of the largest image, against which a v2 factor is checked (0 when none can be read). */
+async function longestSide(uris: vscode.Uri[]): Promise<number> {
+  let longest = 0;
+  for (const uri of uris) {
+    const size = await readBytes(uri).then(readSize, () => undefined);
+    if (size) longest = Math.max(longest, size.width, size.height);
+  }
+  return longest;
 }
 
 function baseName(uri: vscode.Uri): string {

@@ -1,11 +1,16 @@
 import * as vscode from 'vscode';
-import { priceOf } from '../core/batch/plan';
+import { makePlan, priceOf, ScannedImage } from '../core/batch/plan';
+import { imagesToQuote, QuotedPrice, quotedPrice } from '../core/batch/quotes';
+import { PriceQuote } from '../core/api/generations';
+import { isUpscalable } from '../core/images/format';
+import type { Quoter } from './dryRunQuotes';
 import { DoneRecord } from '../core/batch/record';
 import { UpscaleParams } from '../core/api/params';
+import { ServiceKind } from '../core/api/services';
 import { sha256 } from '../core/files/hash';
 import { readRecord, scanFolder, writeRecord } from '../batch/scanFolder';
 import { JobStore } from '../jobs/jobStore';
-import { OutputMode, readSettings } from '../settings';
+import { defaultsFor, OutputMode, readSettings } from '../settings';
 import { pickFromPlan } from '../ui/folderPlan';
 import { askParameters } from '../ui/parameterFlow';
 import type { UpscaleOptions, UpscaleSummary } from './upscale';
@@ -15,14 +20,18 @@ import { presetsFor, PresetFileError, WorkspacePresets, showPresetFileError } fr
 export interface FolderDeps {
   upscale: (uris: vscode.Uri[], options: UpscaleOptions) => Thenable<UpscaleSummary | undefined>;
   jobs: JobStore;
-  lastParams: () => UpscaleParams | undefined;
+  /** "Same as last time" of this service. */
+  lastParams: (service: ServiceKind) => UpscaleParams | undefined;
+  /** The service's dry runs, for the exact price of a v2 run. */
+  quote: Quoter;
 }
 
 /** What `ideogramUpscale.upscaleFolder` returns: the plan's figures and what the run did. */
 export interface FolderSummary {
   planned: number;
   skipped: number;
-  price: { results: number; amount: number; currency: string };
+  /** `exact` when it is the sum of the service's quotes, not the estimate from settings. */
+  price: { results: number; amount: number; currency: string; exact: boolean };
   run?: UpscaleSummary;
 }
 
@@ -58,32 +67,47 @@ export function upscaleFolderCommand(deps: FolderDeps) {
     }
     const label = vscode.workspace.asRelativePath(folder, false) === folder.fsPath ? root.name : `${vscode.workspace.asRelativePath(folder, false)}/`;
     const images = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Looking for images in {0}', label) }, () => scanFolder(folder, record));
-    const numImages = (deps.lastParams() ?? settings.defaults).numImages ?? 1;
+    const last = deps.lastParams(settings.service);
+    const planParams = last ?? defaultsFor(settings);
     const rules = { maxLongSide: settings.folder.largeImageLongSide, minLongSide: settings.folder.smallImageLongSide, maxUploadBytes: settings.maxUploadBytes, fileNamePattern: settings.fileNamePattern };
-    const price = (count: number, perImage = numImages) => priceOf(count, perImage, settings.price.perResult, settings.price.currency);
-    const presetOf = (path: string) => presets.mappedFor(vscode.Uri.joinPath(root.uri, path))?.preset.label;
-    const chosen = await pickFromPlan(label, images, rules, (count) => price(count), presetOf);
+    const v2 = settings.service === 'ideogramV2';
+    // Quotes by image size and parameter set, kept for the run: the plan's and the confirmation's.
+    const quotes = new Map<string, PriceQuote | undefined>();
+    const quote = async (params: UpscaleParams, list: readonly ScannedImage[]) => {
+      const todo = v2 ? imagesToQuote(list, params, quotes).flatMap(({ key, image }) => (isUpscalable(image.format) ? [{ key, uri: vscode.Uri.joinPath(root.uri, image.path), format: image.format }] : [])) : [];
+      if (todo.length) await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Pricing {0} with the service\'s dry run', label) }, () => deps.quote(params, todo, quotes));
+    };
+    const price = (list: readonly ScannedImage[], params: UpscaleParams, results = list.length * (params.numImages ?? 1)): QuotedPrice =>
+      v2 ? quotedPrice(list, params, quotes, settings.price) : { ...priceOf(results, 1, settings.price.perResult, settings.price.currency), exact: false };
+    // The presets (v1's parameters) map files to what they are sent with; v2's upscalers take their own.
+    const presetOf = (path: string) => (v2 ? undefined : presets.mappedFor(vscode.Uri.joinPath(root.uri, path))?.preset.label);
+    await quote(planParams, makePlan(images, rules).candidates);
+    const chosen = await pickFromPlan(label, images, rules, (picked) => price(picked, planParams), presetOf, v2);
     if (chosen === undefined) return undefined;
     if (chosen.length === 0) {
       void vscode.window.showInformationMessage(vscode.l10n.t('Nothing to upscale in {0}: every image is done or left out.', label));
-      return { planned: 0, skipped: images.length, price: price(0) };
+      return { planned: 0, skipped: images.length, price: price([], planParams) };
     }
     const uris = chosen.map((image) => vscode.Uri.joinPath(root.uri, image.path));
-    const choice = await askParameters(settings.defaults, deps.lastParams(), { presets: presets.presets, mapped: uris.map((uri) => presets.mappedFor(uri)) });
+    const longSide = Math.max(0, ...chosen.map((image) => (image.size ? Math.max(image.size.width, image.size.height) : 0)));
+    const defaults = defaultsFor(settings);
+    const choice = await askParameters(defaults, last, { presets: presets.presets, mapped: uris.map((uri) => (v2 ? undefined : presets.mappedFor(uri))) }, longSide);
     if (!choice) return undefined;
     const output = settings.output === 'ask' ? await askOutput() : settings.output;
     if (!output) return undefined;
+    const chosenParams = 'params' in choice ? choice.params : defaults;
+    await quote(chosenParams, chosen);
     // Each file's preset may ask for another number of results.
-    const results = batchItems(uris, choice, presets, settings.defaults, {}).reduce((sum, item) => sum + (item.params.numImages ?? 1), 0);
-    const total = price(results, 1);
+    const results = batchItems(uris, choice, presets, defaults, {}).reduce((sum, item) => sum + (item.params.numImages ?? 1), 0);
+    const total = price(chosen, chosenParams, results);
     if (total.amount > settings.price.confirmAbove || total.results > settings.price.confirmAboveResults) {
       // A step of the same quick input, not a dialog: it keeps the keyboard flow (and VS Code
       // refuses modal dialogs to extensions under test, so a dialog could not be proven).
       const go = vscode.l10n.t('Upscale {0} Images', chosen.length);
-      const answer = await vscode.window.showQuickPick([go, vscode.l10n.t('Cancel')], {
-        title: vscode.l10n.t('Upscale {0} images of {1}? That is {2} results, about {3} {4}, billed by the service.', chosen.length, label, total.results, total.amount, total.currency),
-        ignoreFocusOut: true,
-      });
+      const title = total.exact
+        ? vscode.l10n.t('Upscale {0} images of {1}? That is {2} results, {3} {4} as quoted by the service, billed by it.', chosen.length, label, total.results, total.amount, total.currency)
+        : vscode.l10n.t('Upscale {0} images of {1}? That is {2} results, about {3} {4}, billed by the service.', chosen.length, label, total.results, total.amount, total.currency);
+      const answer = await vscode.window.showQuickPick([go, vscode.l10n.t('Cancel')], { title, ignoreFocusOut: true });
       if (answer !== go) return undefined;
     }
     let run: UpscaleSummary | undefined;

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { UpscaleClient, UpscaleOutcome } from '../core/api/client';
 import { ServiceProfile } from '../core/api/services';
 import { fileToUpload } from '../core/api/uploadBody';
+import { factorProblem } from '../core/api/v2';
 import { describeFailure, isCancellation, UpscaleError } from '../core/api/errors';
 import { InFlightLimit } from '../core/batch/inFlight';
 import { sha256 } from '../core/files/hash';
@@ -136,7 +137,7 @@ export class JobRunner implements vscode.Disposable {
       const outcome = await reach(signal, store, makeRoom);
       // The service has made the images: downloading them does not count against its limit.
       release?.();
-      await store.step(job.id, { state: 'downloading', requestId: outcome.requestId, taskId: outcome.taskId });
+      await store.step(job.id, { state: 'downloading', requestId: outcome.requestId, taskId: outcome.taskId, ...(outcome.billedUsdMicros !== undefined ? { billedUsdMicros: outcome.billedUsdMicros } : {}) });
       const copy = store.find(job.id)?.sourceCopy;
       if (!copy) throw new UpscaleError('interrupted', t('The copy of the original is gone; use "Run again".'));
       // Every result is fetched before any is checked: the service's links expire.
@@ -231,9 +232,14 @@ export class JobRunner implements vscode.Disposable {
       // Replacing it later would keep a name that lies about its content: better said now.
       throw new UpscaleError('input', t('{0} holds {1} data, not what its name says; rename it to .{2} first.', name, format.toUpperCase(), formatInfo[format].ext));
     }
+    const size = readSize(bytes);
+    const model = job.params.model;
+    // The v2 upscalers refuse an output past 8,192 px a side: said before the upload, per image.
+    const tooLarge = model && size && job.params.upscaleFactor ? factorProblem(model, job.params.upscaleFactor, Math.max(size.width, size.height)) : undefined;
+    if (tooLarge) throw new UpscaleError('input', t('{0}: {1}. Choose a smaller factor.', name, tooLarge));
     const path = join(job.dir, `source.${formatInfo[format].ext}`);
     await writeFile(path, bytes);
-    const copy: StoredImage = { path, format, size: readSize(bytes), bytes: bytes.length };
+    const copy: StoredImage = { path, format, size, bytes: bytes.length };
     await this.store.step(job.id, { sourceCopy: copy, sourceHash: sha256(bytes) });
     return copy;
   }

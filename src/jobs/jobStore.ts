@@ -48,6 +48,8 @@ export interface JobRecord {
   readonly requestId?: string;
   /** The service's task, once it answered with one: what a resume polls instead of uploading again. */
   readonly taskId?: string;
+  /** What the service said it billed for the job (`usage_cost_usd_micros`), when it said. */
+  readonly billedUsdMicros?: number;
   readonly sourceCopy?: StoredImage;
   /** SHA-256 of the original as it was uploaded: a replace refuses when the file changed since. */
   readonly sourceHash?: string;
@@ -82,7 +84,7 @@ type MutableResult = Writable<ResultRecord> & { saved: string[] };
 type MutableJob = Writable<Omit<JobRecord, 'results'>> & { results: MutableResult[] };
 
 /** What the runner learns as a job goes through its steps. */
-export type StepPatch = Partial<Pick<JobRecord, 'state' | 'startedAt' | 'requestId' | 'taskId' | 'sourceCopy' | 'sourceHash'>>;
+export type StepPatch = Partial<Pick<JobRecord, 'state' | 'startedAt' | 'requestId' | 'taskId' | 'billedUsdMicros' | 'sourceCopy' | 'sourceHash'>>;
 
 /**
  * The one owner of every job's state. Only this class changes a job; each change is saved to the

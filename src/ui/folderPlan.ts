@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { makePlan, Plan, PlanRules, Price, ScannedImage, SkipReason } from '../core/batch/plan';
+import { makePlan, Plan, PlanRules, ScannedImage, SkipReason } from '../core/batch/plan';
+import type { QuotedPrice } from '../core/batch/quotes';
 import { inputBox } from './inputBox';
 
 type Item = vscode.QuickPickItem & { image?: ScannedImage };
@@ -14,8 +15,9 @@ export function pickFromPlan(
   folderName: string,
   images: readonly ScannedImage[],
   rules: PlanRules,
-  priceOf: (count: number) => Price,
+  priceOf: (picked: ScannedImage[]) => QuotedPrice,
   presetOf: (path: string) => string | undefined,
+  quoted = false,
 ): Promise<ScannedImage[] | undefined> {
   return new Promise((resolve) => {
     const qp = vscode.window.createQuickPick<Item>();
@@ -34,8 +36,13 @@ export function pickFromPlan(
     const retitle = () => {
       const picked = qp.selectedItems.filter((i) => i.image);
       const bytes = picked.reduce((sum, i) => sum + (i.image?.bytes ?? 0), 0);
-      const price = priceOf(picked.length);
-      qp.title = vscode.l10n.t('Upscale {0}: {1} of {2} images, {3} · {4} results, about {5} {6}', folderName, picked.length, images.length, megabytes(bytes), price.results, price.amount, price.currency);
+      const price = priceOf(picked.flatMap((i) => (i.image ? [i.image] : [])));
+      // A service that prices by dry run says whether this is its quote or the settings' estimate.
+      qp.title = price.exact
+        ? vscode.l10n.t('Upscale {0}: {1} of {2} images, {3} · {4} results, {5} {6} as quoted by the service', folderName, picked.length, images.length, megabytes(bytes), price.results, price.amount, price.currency)
+        : quoted
+          ? vscode.l10n.t('Upscale {0}: {1} of {2} images, {3} · {4} results, about {5} {6} (estimate from settings)', folderName, picked.length, images.length, megabytes(bytes), price.results, price.amount, price.currency)
+          : vscode.l10n.t('Upscale {0}: {1} of {2} images, {3} · {4} results, about {5} {6}', folderName, picked.length, images.length, megabytes(bytes), price.results, price.amount, price.currency);
     };
     qp.canSelectMany = true;
     qp.ignoreFocusOut = true;

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import { limits, paramsSummary, UpscaleParams } from '../core/api/params';
 import { defaultsPresetId, Preset, presetParams } from '../core/presets/presets';
-import { back, inputBox } from './inputBox';
-
-type Step<T> = Promise<T | typeof back | undefined>;
+import { back } from './inputBox';
+import { input, pick, runSteps, Step } from './quickSteps';
+import { customizeV2, v2Problem } from './v2ParameterFlow';
 
 /** The presets to offer, and the one each chosen file's path maps it to (by the presets file). */
 export interface PresetOffer {
@@ -17,37 +17,47 @@ export type ParamChoice = { params: UpscaleParams; preset?: Preset } | { mapped:
 type Start = { preset: Preset } | 'mapped' | 'last' | 'custom';
 
 /**
+/**
  * The parameters of an upscale, asked in one multi-step quick input: the presets first (the one
  * the presets file maps the files to at the top, so Enter takes it; else the settings' defaults),
  * the last parameters used, or every field in turn with a back button. Nothing is sent before the
- * last step; undefined when the user dismisses it.
+ * last step; undefined when the user dismisses it. Defaults with a `model` are those of
+ * Ideogram's v2 upscalers, whose steps differ and which the presets (v1's parameters) do not
+ * serve; `longSide` is the largest image's, against which a factor is checked.
  */
-export async function askParameters(defaults: UpscaleParams, last: UpscaleParams | undefined, offer: PresetOffer): Promise<ParamChoice | undefined> {
+export async function askParameters(defaults: UpscaleParams, last: UpscaleParams | undefined, offer: PresetOffer, longSide = 0): Promise<ParamChoice | undefined> {
   const imageCount = offer.mapped.length;
   const title = imageCount === 1 ? vscode.l10n.t('Upscale with Ideogram') : vscode.l10n.t('Upscale {0} images with Ideogram', imageCount);
-  const total = 7;
+  const v2 = defaults.model !== undefined;
+  const tooLarge = (p: UpscaleParams) => (v2 ? v2Problem(p, longSide) : undefined);
+  const described = (p: UpscaleParams) => [paramsSummary(p), tooLarge(p)].filter(Boolean).join(' — ');
   for (;;) {
+    const offered: PresetOffer = v2 ? { presets: offer.presets.filter((p) => p.id === defaultsPresetId), mapped: offer.mapped.map(() => undefined) } : offer;
+    const paramsOf = (choice: Start) => (choice === 'last' ? last : typeof choice === 'object' ? presetParams(choice.preset, defaults) : undefined);
     const start = await pick<Start>(title, 1, 1, [
-      ...presetItems(defaults, offer),
-      ...(last ? [{ label: vscode.l10n.t('Same as last time'), description: paramsSummary(last), value: 'last' as const }] : []),
-      { label: vscode.l10n.t('Customize…'), description: vscode.l10n.t('prompt, resemblance, detail, magic prompt, number of images, seed'), value: 'custom' as const },
-    ], false);
+      ...presetItems(defaults, offered, described),
+      ...(last ? [{ label: vscode.l10n.t('Same as last time'), description: described(last), value: 'last' as const }] : []),
+      { label: vscode.l10n.t('Customize…'), description: v2 ? vscode.l10n.t('model, factor and the model\'s own options') : vscode.l10n.t('prompt, resemblance, detail, magic prompt, number of images, seed'), value: 'custom' as const },
+    ], false, undefined, undefined, (choice) => {
+      const params = paramsOf(choice);
+      return params && tooLarge(params);
+    });
     if (start === undefined || start === back) return undefined;
     if (start === 'mapped') return { mapped: true };
     if (typeof start === 'object') return { params: presetParams(start.preset, defaults), preset: start.preset };
     if (start === 'last' && last) return { params: { ...last } };
-    const custom = await customize(title, total, last ?? defaults);
+    const custom = v2 ? await customizeV2(title, last ?? defaults, longSide) : await customize(title, 7, last ?? defaults);
     if (custom !== back) return custom && { params: custom };
   }
 }
 
-function presetItems(defaults: UpscaleParams, offer: PresetOffer): (vscode.QuickPickItem & { value: Start })[] {
+function presetItems(defaults: UpscaleParams, offer: PresetOffer, described: (p: UpscaleParams) => string): (vscode.QuickPickItem & { value: Start })[] {
   const mapped = offer.mapped.filter((m) => m !== undefined);
   const ids = new Set(offer.mapped.map((m) => m?.preset.id));
-  const item = (preset: Preset, description?: string) => ({ label: preset.label, description, detail: description && paramsSummary(presetParams(preset, defaults)), value: { preset } });
+  const item = (preset: Preset, description?: string) => ({ label: preset.label, description, detail: description && described(presetParams(preset, defaults)), value: { preset } });
   // The settings' defaults lead the others, as they did before there were presets: Enter keeps meaning them.
   const ordered = [...offer.presets].sort((a, b) => Number(b.id === defaultsPresetId) - Number(a.id === defaultsPresetId));
-  const rest = (skip?: string) => ordered.filter((p) => p.id !== skip).map((p) => ({ ...item(p), description: paramsSummary(presetParams(p, defaults)), detail: undefined }));
+  const rest = (skip?: string) => ordered.filter((p) => p.id !== skip).map((p) => ({ ...item(p), description: described(presetParams(p, defaults)), detail: undefined }));
   if (mapped.length === 0) return rest();
   if (ids.size === 1) {
     // Every file maps to the same preset: it comes first, said to be the files' own.
@@ -95,16 +105,8 @@ async function customize(title: string, total: number, initial: UpscaleParams): 
       return v;
     },
   ];
-  for (let i = 0; i < steps.length; ) {
-    const result = await steps[i]();
-    if (result === undefined) return undefined;
-    if (result === back) {
-      if (i === 0) return back;
-      i--;
-    } else {
-      i++;
-    }
-  }
+  const ended = await runSteps(steps);
+  if (ended !== true) return ended;
   return p;
 }
 
@@ -118,33 +120,4 @@ async function intStep(p: UpscaleParams, key: 'resemblance' | 'detail' | 'numIma
 function inRange(s: string, min: number, max: number): boolean {
   const t = s.trim();
   return /^\d+$/.test(t) && Number(t) >= min && Number(t) <= max;
-}
-
-function input(title: string, step: number, totalSteps: number, prompt: string, value: string, validate: (s: string) => string | undefined): Step<string> {
-  return inputBox({ title, step, totalSteps, prompt, value, validate, canGoBack: true });
-}
-
-function pick<T>(title: string, step: number, total: number, items: (vscode.QuickPickItem & { value: T })[], canGoBack: boolean, placeholder?: string, active?: T): Step<T> {
-  return new Promise((resolve) => {
-    const qp = vscode.window.createQuickPick<vscode.QuickPickItem & { value: T }>();
-    qp.title = title;
-    qp.step = step;
-    qp.totalSteps = total;
-    qp.items = items;
-    if (active !== undefined) qp.activeItems = items.filter((i) => i.value === active);
-    qp.placeholder = placeholder;
-    qp.ignoreFocusOut = true;
-    qp.buttons = canGoBack ? [vscode.QuickInputButtons.Back] : [];
-    let settled = false;
-    const finish = (v: T | typeof back | undefined) => {
-      if (settled) return;
-      settled = true;
-      resolve(v);
-      qp.dispose();
-    };
-    qp.onDidAccept(() => finish(qp.selectedItems[0]?.value));
-    qp.onDidTriggerButton((b) => b === vscode.QuickInputButtons.Back && finish(back));
-    qp.onDidHide(() => finish(undefined));
-    qp.show();
-  });
 }

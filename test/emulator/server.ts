@@ -7,6 +7,7 @@ import { loadCodecs, Pixels } from '../../src/core/images/codecs';
 import { answerWithStatus, Fault, FaultName, faults, resetMidUpload, trickle } from './faults';
 import { flattenOnBlack, halfSize, windowOf } from '../support/imageFixtures';
 import { formatInfo, sniffFormat, isUpscalable, UpscalableFormat } from '../../src/core/images/format';
+import { resize, V2Service } from './v2';
 
 /**
  * A stand-in for the upscale service, on 127.0.0.1, answering as ../shared/api/ describes:
@@ -61,6 +62,8 @@ export interface EmulatorOptions {
   taskPath?: string;
   /** The origin a result link redirects to under the `resultOnAnotherHost` fault (a CDN in front of the files). */
   cdn?: string;
+  /** What Ideogram's v2 upscalers charge per started output megapixel, in millionths of a dollar (default 10,000). */
+  v2MicrosPerMegapixel?: number;
 }
 
 /**
@@ -130,9 +133,29 @@ export class Emulator {
   private readonly largeFiles = new Map<string, number>();
   private server: Server | undefined;
   private origin = '';
+  /** Ideogram's v2 upscalers and their generations (see v2.ts). */
+  readonly v2: V2Service;
 
   constructor(options: Partial<EmulatorOptions> = {}) {
     this.options = { ...defaults, ...options };
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const self = this;
+    this.v2 = new V2Service({
+      // Read at each request: reset() puts new options in place.
+      get options() {
+        return self.options;
+      },
+      takeFault: (phase) => this.takeFault(phase),
+      inFlight: () => this.answering + this.runningTaskImages(),
+      noteInFlight: (count) => (this.stats.maxInFlight = Math.max(this.stats.maxInFlight, count)),
+      inflightRefused: () => this.stats.inflightRefusals++,
+      accepted: (name) => (this.stats.acceptedByName[name] = (this.stats.acceptedByName[name] ?? 0) + 1),
+      store: (bytes, mime, ext) => {
+        const name = `${randomUUID()}.${ext}`;
+        this.files.set(name, { bytes, mime });
+        return this.fileUrl(name);
+      },
+    });
   }
 
   get url(): string {
@@ -171,6 +194,7 @@ export class Emulator {
     this.options = { ...defaults, ...options };
     Object.assign(this.stats, { submits: 0, taskQueries: 0, downloads: 0, lastHeaders: {}, lastImageRequest: undefined, faultsServed: 0, maxInFlight: 0, inflightRefusals: 0, acceptedByName: {}, requestsByName: {} });
     this.lastFile = undefined;
+    this.v2.reset();
   }
 
   /** SHA-256 (hex) of the last `image_file` received whole, to compare with what was sent. */
@@ -186,11 +210,16 @@ export class Emulator {
       if (fault) return this.downloadFault(fault, url, res);
       return this.serveFile(path.slice('/files/'.length), res);
     }
-    if (req.method === 'POST' && (path === '/ideogram/upscale' || path === '/upscale')) {
+    const v2 = this.v2.matches(req.method, path);
+    if (v2 === 'query') {
+      if (!this.authorised(req, 'api-key')) return json(res, 401, { error: 'Invalid API key' });
+      return this.v2.query(path, res);
+    }
+    if (req.method === 'POST' && (path === '/ideogram/upscale' || path === '/upscale' || v2 === 'submit')) {
       // Every upload counts, accepted or not: each one may cost the user money.
       this.stats.submits++;
       this.stats.lastHeaders = req.headers;
-      if (!this.authorised(req, path === '/upscale' ? 'api-key' : 'bearer')) {
+      if (!this.authorised(req, path === '/ideogram/upscale' ? 'bearer' : 'api-key')) {
         return json(res, 401, { error: { message: 'Invalid API key', type: 'invalid_request_error' }, request_id: requestId() });
       }
       const fault = this.takeFault('submit');
@@ -201,7 +230,7 @@ export class Emulator {
         answerWithStatus(fault, res, requestId());
         return;
       }
-      return this.submit(req, res);
+      return v2 ? this.v2.submit(req, url, res) : this.submit(req, res);
     }
     const task = taskRoute(this.options.taskPath ?? '/ideogram/upscale/{task_id}').exec(path);
     if (req.method === 'GET' && task) {
@@ -294,7 +323,7 @@ export class Emulator {
 
   /** Images of tasks that have not ended yet: they stay in flight until the service finishes them. */
   private runningTaskImages(): number {
-    let images = 0;
+    let images = this.v2.running();
     const now = Date.now();
     for (const task of this.tasks.values()) {
       if (task.neverEnds || !task.images || now - task.createdAt < (task.durationMs ?? this.options.taskMs)) images += task.count;
@@ -556,29 +585,7 @@ function redder(p: Pixels, amount: number): Pixels {
 
 /** Bilinear 2x enlargement: a real, if plain, upscale. */
 export function doubleSize(src: Pixels): Pixels {
-  const width = src.width * 2;
-  const height = src.height * 2;
-  const data = new Uint8ClampedArray(width * height * 4);
-  for (let y = 0; y < height; y++) {
-    const sy = Math.max(0, (y + 0.5) / 2 - 0.5);
-    const y0 = Math.floor(sy);
-    const y1 = Math.min(y0 + 1, src.height - 1);
-    const fy = sy - y0;
-    for (let x = 0; x < width; x++) {
-      const sx = Math.max(0, (x + 0.5) / 2 - 0.5);
-      const x0 = Math.floor(sx);
-      const x1 = Math.min(x0 + 1, src.width - 1);
-      const fx = sx - x0;
-      for (let c = 0; c < 4; c++) {
-        const a = src.data[(y0 * src.width + x0) * 4 + c];
-        const b = src.data[(y0 * src.width + x1) * 4 + c];
-        const d = src.data[(y1 * src.width + x0) * 4 + c];
-        const e = src.data[(y1 * src.width + x1) * 4 + c];
-        data[(y * width + x) * 4 + c] = (a * (1 - fx) + b * fx) * (1 - fy) + (d * (1 - fx) + e * fx) * fy;
-      }
-    }
-  }
-  return { width, height, data };
+  return resize(src, src.width * 2, src.height * 2);
 }
 
 function validate(r: Record<string, unknown>): string | undefined {

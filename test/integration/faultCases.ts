@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { UpscaleSummary } from '../../src/commands/upscale';
@@ -13,6 +14,8 @@ import { NetworkFault, settings } from './networkFaults';
 
 export interface Case {
   fault: FaultName | NetworkFault;
+  /** The row's title where one fault has several rows (the same fault met by another service). */
+  name?: string;
   /**
    * What the user ends with: the job failed and says why (the default); the job is done but its
    * output was refused, and says why (`refused`); or the fault was ridden out and the result is
@@ -41,6 +44,27 @@ const retry = /try again|run the upscale again/i;
 
 let cdn: RecordingCdn | undefined;
 
+/**
+ * A fault met by Ideogram's current upscalers: the row switches the service to them (the key
+ * stored in the Ideogram slot they share with v1, removed again after) and sends a v2 request.
+ */
+function v2(c: Omit<Case, 'around'> & { name: string }): Case {
+  return {
+    params: { model: 'topaz-text-refine', upscaleFactor: 'x2' },
+    ...c,
+    around: async (emulator) => {
+      const undo = await settings({ 'ideogramUpscale.service': 'ideogramV2', 'ideogramUpscale.ideogramBaseUrl': emulator.url });
+      await vscode.commands.executeCommand('ideogramUpscale.setApiKey', testKey);
+      return {
+        undo: async () => {
+          await vscode.commands.executeCommand('ideogramUpscale.clearApiKey');
+          await undo();
+        },
+      };
+    },
+  };
+}
+
 export const cases: Case[] = [
   { fault: 'unauthorized', cause: /did not accept the API key \(HTTP 401/, next: key, uploads: 1, requestId: true },
   { fault: 'forbidden', cause: /did not accept the API key \(HTTP 403/, next: key, uploads: 1, requestId: true },
@@ -51,6 +75,23 @@ export const cases: Case[] = [
   { fault: 'rateLimited', cause: /limiting requests \(HTTP 429/, next: /Wait a minute/, uploads: 3, requestId: true },
   { fault: 'rateLimitedNoRetryAfter', cause: /limiting requests \(HTTP 429/, next: /Wait a minute/, uploads: 3, requestId: true },
   { fault: 'inflightLimited', cause: /as many images in flight as the account allows \(HTTP 429 inflight_limit\)/, next: /"ideogramUpscale\.maxImagesInFlight"/, uploads: 3, requestId: true },
+  // Ideogram's current upscalers, here so that the window their inflight_limit narrows is wide again before the batch test.
+  v2({ name: 'v2 generation failed', fault: 'taskFailed', cause: /task failed: image could not be processed/, next: /other parameters/, uploads: 1 }),
+  v2({ name: 'v2 generation never ends', fault: 'taskNeverEnds', cause: /did not finish within 10 s/, next: /taskTimeoutSeconds/, uploads: 1 }),
+  v2({
+    // Polling is rate limited per organisation: each 429's Retry-After is waited out, nothing is sent again.
+    name: 'v2 polling rate limited',
+    fault: 'taskQueryFails',
+    outcome: 'recovered',
+    uploads: 1,
+    emulator: { faultTimes: 1, taskMs: 300, rateLimitQueries: 2, queryRetryAfterSeconds: 1 },
+    check: async (emulator) => {
+      assert.ok(emulator.v2.stats.generationQueries >= 4, `asked again after each refusal (${emulator.v2.stats.generationQueries} queries)`);
+      assert.deepEqual(emulator.v2.stats.contractViolations, []);
+    },
+  }),
+  v2({ name: 'v2 inflight_limit', fault: 'inflightLimited', cause: /as many images in flight as the account allows \(HTTP 429 inflight_limit\)/, next: /"ideogramUpscale\.maxImagesInFlight"/, uploads: 3 }),
+  v2({ name: 'v2 result withheld as unsafe', fault: 'unsafe', cause: /withheld the result as unsafe/, next: /another image/, uploads: 1 }),
   { fault: 'serverError', cause: /service failed \(HTTP 500/, next: retry, uploads: 1, requestId: true },
   { fault: 'badGateway', cause: /service failed \(HTTP 502/, next: retry, uploads: 1 },
   { fault: 'unavailable', cause: /service failed \(HTTP 503/, next: retry, uploads: 1, requestId: true },

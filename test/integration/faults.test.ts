@@ -39,7 +39,7 @@ describe('Faults of the service: each answered clearly, nothing damaged, nothing
   });
 
   for (const c of cases) {
-    it(`${c.fault}: says what happened and what to do, and changes no file`, async () => {
+    it(`${c.name ?? c.fault}: says what happened and what to do, and changes no file`, async () => {
       const around = await c.around?.(emulator);
       if (around) undoNetwork = around.undo;
       emulator.reset({ key: testKey, ...c.emulator, ...around?.emulator, fault: isNetworkFault(c.fault) ? undefined : c.fault });

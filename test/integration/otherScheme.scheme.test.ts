@@ -19,7 +19,7 @@ describe('A workspace folder on another file system than the disk', function () 
   const config = () => vscode.workspace.getConfiguration('ideogramUpscale');
   const row = (name: string) => `.explorer-folders-view .monaco-list-row[aria-label^="${name}"]`;
   const upscaleItem = '.context-view .action-label:has-text("Upscale with Ideogram…")';
-  const defaults = '.quick-input-widget .quick-input-list-row:has-text("Upscale with defaults")';
+  const defaults = '.quick-input-widget .quick-input-list-row:has-text("Settings\' defaults")';
   const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
   const read = (uri: vscode.Uri) => vscode.workspace.fs.readFile(uri);
   const sizeOf = async (uri: vscode.Uri) => {

@@ -1,12 +1,14 @@
 import { Downloaded, downloadResult } from './download';
 import { UpscaleError } from './errors';
 import { addressStep, failureForMessage, failureForStatus, inflightLimitFailure, parseRetryAfter, plainText, pointAt, pointedAt, readCapped, taskQueryStep, transportError } from './httpErrors';
-import { imageRequestJson, UpscaleParams } from './params';
-import { Answer, errorMessageOf, parseAnswer, requestIdOf, ResultImage } from './responses';
+import { PriceQuote, parseQuote } from './generations';
+import { UpscaleParams } from './params';
+import { answerParser, joinUrl, submission } from './requests';
+import { Answer, errorMessageOf, requestIdOf, ResultImage } from './responses';
 import { defaultPollTuning, PollTuning, pollDelays, TaskTimings } from './pollSchedule';
 import { ServiceProfile } from './services';
 import { Connection, Deadline, request } from './transport';
-import { multipart, Multipart, SourceFile } from './uploadBody';
+import { Multipart, SourceFile } from './uploadBody';
 import { t } from '../i18n';
 
 export interface ClientOptions extends Connection {
@@ -37,6 +39,8 @@ export interface UpscaleOutcome {
   images: ResultImage[];
   requestId?: string;
   taskId?: string;
+  /** What the service says it billed (`usage_cost_usd_micros`), when it says. */
+  billedUsdMicros?: number;
 }
 
 const defaultRetry = { attempts: 3, maxDelayMs: 30_000 };
@@ -62,10 +66,9 @@ export class UpscaleClient {
 
   /** Submits one image and returns the result list once the service has produced it. */
   async upscale(profile: ServiceProfile, source: SourceFile, params: UpscaleParams, call: CallOptions = {}): Promise<UpscaleOutcome> {
-    const url = joinUrl(profile.baseUrl, profile.submitPath);
     for (let attempt = 1; ; attempt++) {
       call.onPhase?.('uploading');
-      const form = multipart(source, imageRequestJson(params));
+      const { url, form } = submission(profile, source, params);
       let reply: Reply;
       try {
         reply = await this.exchange('POST', url, profile, call.signal, form);
@@ -84,7 +87,7 @@ export class UpscaleClient {
         await this.wait(Math.min(retryAfterMs ?? backoff(attempt), this.retry.maxDelayMs), call.signal);
         continue;
       }
-      const answer = pointedAt(() => this.readAnswer(reply, url, true), addressStep(profile));
+      const answer = pointedAt(() => this.readAnswer(reply, url, true, answerParser(profile)), addressStep(profile));
       call.onPhase?.('waiting');
       if (answer.kind === 'task') {
         call.onTask?.(answer.taskId, answer.requestId);
@@ -103,6 +106,23 @@ export class UpscaleClient {
     return this.awaitTask(profile, { kind: 'task', taskId, status: 'processing', images: [], requestId }, call.signal);
   }
 
+  /**
+   * What the request would cost, from the service's dry run (Ideogram's v2 upscalers): validated
+   * and priced, never run or billed. Undefined when the answer is no quote.
+   */
+  async quote(profile: ServiceProfile, source: SourceFile, params: UpscaleParams, signal?: AbortSignal): Promise<PriceQuote | undefined> {
+    const { url, form } = submission(profile, source, params, true);
+    const reply = await this.exchange('POST', url, profile, signal, form);
+    let body: unknown;
+    try {
+      body = JSON.parse(reply.text);
+    } catch {
+      body = plainText(reply.text);
+    }
+    if (!reply.ok) throw failureForStatus(reply.status, errorMessageOf(body), requestIdOf(body), undefined, false);
+    return parseQuote(body);
+  }
+
   /** Streams one result to `path`, refusing anything that is not a PNG, JPEG or WebP. */
   download(url: string, path: string, signal?: AbortSignal): Promise<Downloaded> {
     return downloadResult(this.options, url, path, signal);
@@ -119,7 +139,7 @@ export class UpscaleClient {
     for (;;) {
       if (task.status === 'succeed') {
         if (task.tookMs !== undefined) this.options.timings?.record(profile.baseUrl, task.tookMs);
-        return withImages({ kind: 'images', images: task.images, requestId: task.requestId ?? first.requestId }, first.taskId);
+        return withImages({ kind: 'images', images: task.images, requestId: task.requestId ?? first.requestId, usdMicros: task.usdMicros }, first.taskId);
       }
       if (task.status === 'failed') {
         throw new UpscaleError('taskFailed', t('The service\'s task failed: {0}.', task.message ?? t('no reason given')), {
@@ -154,7 +174,7 @@ export class UpscaleClient {
       if (reply.status === 404) {
         throw new UpscaleError('unexpected', t('The service has no task at {0} (HTTP 404).', new URL(url).pathname), { status: 404, requestId: first.requestId, mayHaveBeenCharged: true, nextStep: step });
       }
-      const answer = pointedAt(() => this.readAnswer(reply, url, false), step);
+      const answer = pointedAt(() => this.readAnswer(reply, url, false, answerParser(profile)), step);
       if (answer.kind === 'task') {
         task = answer;
       } else if (answer.kind === 'images') {
@@ -195,7 +215,7 @@ export class UpscaleClient {
     }
   }
 
-  private readAnswer(response: Reply, url: string, isSubmit: boolean): Extract<Answer, { kind: 'images' | 'task' }> {
+  private readAnswer(response: Reply, url: string, isSubmit: boolean, parse: (body: unknown) => Answer): Extract<Answer, { kind: 'images' | 'task' }> {
     const requestIdHeader = response.headers.get('x-request-id') ?? undefined;
     const text = response.text;
     let body: unknown;
@@ -214,7 +234,7 @@ export class UpscaleClient {
     if (!parsedOk) {
       throw new UpscaleError('unexpected', t('The service answered HTTP {0} with a body that is not JSON: "{1}".', response.status, plainText(text)), { status: response.status, requestId, mayHaveBeenCharged: isSubmit });
     }
-    const answer = parseAnswer(body);
+    const answer = parse(body);
     if (answer.kind === 'error') {
       throw failureForMessage(answer.message, answer.requestId ?? requestId, isSubmit);
     }
@@ -250,11 +270,7 @@ function withImages(answer: Extract<Answer, { kind: 'images' }>, taskId?: string
   if (answer.images.every((i) => !i.isImageSafe)) {
     throw new UpscaleError('safety', t('The service withheld the result as unsafe.'), { requestId: answer.requestId, mayHaveBeenCharged: true });
   }
-  return { images: answer.images, requestId: answer.requestId, taskId };
-}
-
-function joinUrl(base: string, path: string): string {
-  return base.replace(/\/+$/, '') + '/' + path.replace(/^\/+/, '');
+  return { images: answer.images, requestId: answer.requestId, taskId, ...(answer.usdMicros !== undefined ? { billedUsdMicros: answer.usdMicros } : {}) };
 }
 
 function backoff(attempt: number): number {

@@ -100,7 +100,7 @@ export function failureForStatus(status: number, message: string | undefined, re
 
 /** For the Ideogram service, an answer of no known shape points at its own address setting. */
 export function addressStep(profile: ServiceProfile): string | undefined {
-  return profile.service === 'ideogram' ? t('Check "ideogramUpscale.ideogramBaseUrl": it may not point at Ideogram\'s API.') : undefined;
+  return profile.service !== 'gateway' ? t('Check "ideogramUpscale.ideogramBaseUrl": it may not point at Ideogram\'s API.') : undefined;
 }
 
 export function taskQueryStep(profile: ServiceProfile): string | undefined {

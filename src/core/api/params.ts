@@ -1,7 +1,11 @@
 import { t } from '../i18n';
+import { v2FormFields, V2Params, v2ParamsProblem } from './v2';
 
-/** The fields of `image_request`, as the upscale endpoint documents them. */
-export interface UpscaleParams {
+/**
+ * The fields of `image_request`, as the v1 upscale endpoint documents them, and those of the v2
+ * upscalers (a job keeps the model and factor it was sent with); `model` set means v2.
+ */
+export interface UpscaleParams extends V2Params {
   prompt?: string;
   resemblance?: number;
   detail?: number;
@@ -21,6 +25,10 @@ export const limits = {
 
 /** Returns what is wrong with the parameters, or undefined when they can be sent. */
 export function paramsProblem(p: UpscaleParams): string | undefined {
+  if (p.model !== undefined) {
+    const problem = v2ParamsProblem(p);
+    if (problem) return problem;
+  }
   for (const key of ['resemblance', 'detail', 'numImages', 'seed'] as const) {
     const value = p[key];
     if (value === undefined) continue;
@@ -53,9 +61,24 @@ export function imageRequestJson(p: UpscaleParams): string {
 /** A one-line description of what was asked, for the panel. */
 export function paramsSummary(p: UpscaleParams): string {
   const parts: string[] = [];
-  if (p.prompt) parts.push(`"${p.prompt.length > 40 ? p.prompt.slice(0, 39) + '…' : p.prompt}"`);
+  if (p.model !== undefined) return v2Summary(p);
+  if (p.prompt) parts.push(quoted(p.prompt));
   parts.push(t('resemblance {0}', p.resemblance ?? 50), t('detail {0}', p.detail ?? 50), t('magic prompt {0}', p.magicPrompt ?? 'AUTO'));
   const n = p.numImages ?? 1;
   parts.push(n === 1 ? t('1 image') : t('{0} images', n), p.seed === undefined ? t('random seed') : t('seed {0}', p.seed));
+  return parts.join(' · ');
+}
+
+function quoted(prompt: string): string {
+  return `"${prompt.length > 40 ? prompt.slice(0, 39) + '…' : prompt}"`;
+}
+
+/** What is sent, as the model takes it. */
+function v2Summary(p: UpscaleParams): string {
+  const fields = new Map(v2FormFields(p, { async: false }));
+  const parts: string[] = [p.model ?? ''];
+  for (const name of ['upscale_factor', 'resolution_tier']) if (fields.has(name)) parts.push(fields.get(name)!);
+  if (fields.has('enhancement_strength')) parts.push(t('strength {0}', fields.get('enhancement_strength')!));
+  if (fields.has('prompt')) parts.push(quoted(fields.get('prompt')!));
   return parts.join(' · ');
 }

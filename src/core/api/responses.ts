@@ -15,8 +15,8 @@ export interface ResultImage {
 export type TaskStatus = 'submitted' | 'processing' | 'succeed' | 'failed';
 
 export type Answer =
-  | { kind: 'images'; images: ResultImage[]; requestId?: string }
-  | { kind: 'task'; taskId: string; status: TaskStatus; message?: string; images: ResultImage[]; requestId?: string; tookMs?: number }
+  | { kind: 'images'; images: ResultImage[]; requestId?: string; usdMicros?: number }
+  | { kind: 'task'; taskId: string; status: TaskStatus; message?: string; images: ResultImage[]; requestId?: string; tookMs?: number; usdMicros?: number }
   | { kind: 'error'; message: string; code?: number | string; requestId?: string }
   | { kind: 'unknown' };
 

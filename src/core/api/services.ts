@@ -5,6 +5,7 @@ export interface ServiceProfile {
   /** Which settings a wrong address or path is fixed in: failures name them. */
   service: ServiceKind;
   baseUrl: string;
+  /** With `{model}` for Ideogram's v2 upscalers. */
   submitPath: string;
   /** With `{task_id}`; used only when the service answers with a task. */
   taskQueryPath: string;
@@ -32,7 +33,7 @@ export function checkedBaseUrl(raw: string, service: ServiceKind = 'gateway'): s
   try {
     url = new URL(raw);
   } catch {
-    throw new Error(t('"{0}" is not a URL. Set "{1}" to the address of the service, such as {2}.', raw, setting, service === 'ideogram' ? 'https://api.ideogram.ai' : 'https://yunwu.ai'));
+    throw new Error(t('"{0}" is not a URL. Set "{1}" to the address of the service, such as {2}.', raw, setting, service === 'gateway' ? 'https://yunwu.ai' : 'https://api.ideogram.ai'));
   }
   if (url.protocol === 'https:') return url.href.replace(/\/+$/, '');
   if (url.protocol === 'http:' && isLoopback(url.hostname)) return url.href.replace(/\/+$/, '');
@@ -41,7 +42,7 @@ export function checkedBaseUrl(raw: string, service: ServiceKind = 'gateway'): s
 
 /** The setting that holds the service's address. */
 export function addressSetting(service: ServiceKind): string {
-  return service === 'ideogram' ? 'ideogramUpscale.ideogramBaseUrl' : 'ideogramUpscale.baseUrl';
+  return service === 'gateway' ? 'ideogramUpscale.baseUrl' : 'ideogramUpscale.ideogramBaseUrl';
 }
 
 export function isLoopback(hostname: string): boolean {
@@ -49,7 +50,8 @@ export function isLoopback(hostname: string): boolean {
   return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
 }
 
-export type ServiceKind = 'gateway' | 'ideogram';
+/** `ideogramV2`: Ideogram's current upscalers, on the same address and with the same key as `ideogram`. */
+export type ServiceKind = 'gateway' | 'ideogram' | 'ideogramV2';
 
 /** Ideogram's own API: `{base}/upscale` with the key in an `Api-Key` header; it answers synchronously. */
 export function ideogramProfile(baseUrl: string, key: string): ServiceProfile {
@@ -58,6 +60,17 @@ export function ideogramProfile(baseUrl: string, key: string): ServiceProfile {
     baseUrl: checkedBaseUrl(baseUrl, 'ideogram'),
     submitPath: '/upscale',
     taskQueryPath: '/upscale/{task_id}',
+    auth: { header: 'Api-Key', value: key },
+  };
+}
+
+/** Ideogram's current upscalers: `{base}/v2/image/upscale/{model}`, asynchronous, polled at `/v2/generations/{id}`. */
+export function ideogramV2Profile(baseUrl: string, key: string): ServiceProfile {
+  return {
+    service: 'ideogramV2',
+    baseUrl: checkedBaseUrl(baseUrl, 'ideogramV2'),
+    submitPath: '/v2/image/upscale/{model}',
+    taskQueryPath: '/v2/generations/{task_id}',
     auth: { header: 'Api-Key', value: key },
   };
 }

@@ -31,13 +31,12 @@ export interface Multipart {
  * grew memory with the file's size. Here the file streams from disk in 1 MiB pieces, and the
  * exact Content-Length is known up front.
  */
-export function multipart(source: SourceFile, imageRequest: string): Multipart {
+export function multipart(source: SourceFile, fields: string | [string, string][], fileField = 'image_file'): Multipart {
   const boundary = `----IdeogramUpscale${randomBytes(12).toString('hex')}`;
   const quoted = source.fileName.replace(/["\\\r\n]/g, '_');
-  const head = Buffer.from(
-    `--${boundary}\r\nContent-Disposition: form-data; name="image_request"\r\nContent-Type: application/json\r\n\r\n${imageRequest}\r\n` +
-      `--${boundary}\r\nContent-Disposition: form-data; name="image_file"; filename="${quoted}"\r\nContent-Type: ${source.mime}\r\n\r\n`,
-  );
+  // v1 takes one JSON part, `image_request`; the v2 endpoints a plain field each.
+  const parts = typeof fields === 'string' ? `--${boundary}\r\nContent-Disposition: form-data; name="image_request"\r\nContent-Type: application/json\r\n\r\n${fields}\r\n` : fields.map(([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`).join('');
+  const head = Buffer.from(`${parts}--${boundary}\r\nContent-Disposition: form-data; name="${fileField}"; filename="${quoted}"\r\nContent-Type: ${source.mime}\r\n\r\n`);
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
   return {
     headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': String(head.length + source.size + tail.length) },
