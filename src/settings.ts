@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { UpscaleParams } from './core/api/params';
+import { defaultVariants, VariantRule } from './core/files/variants';
 import { gatewayProfile, ideogramProfile, ServiceKind, ServiceProfile } from './core/api/services';
 
 export type OutputMode = 'ask' | 'nextToOriginal' | 'replace';
@@ -31,6 +32,8 @@ export interface Settings {
   retention: { maxAgeMs: number; maxBytes: number };
   /** As the user set them: checked (and refused with a message) before anything is sent. */
   defaults: UpscaleParams;
+  /** The files a run with the target `variants` writes; checked (`variantsProblem`) when one starts. */
+  variants: VariantRule[];
 }
 
 const section = 'ideogramUpscale';
@@ -79,7 +82,9 @@ export function readSettings(): Settings {
       magicPrompt: magic as UpscaleParams['magicPrompt'],
       numImages: config.get<number>('defaults.numImages', 1),
       seed: typeof seed === 'number' ? seed : undefined,
+      target: config.get<string>('defaults.target', '2x').trim() || '2x',
     },
+    variants: config.get<VariantRule[]>('variants', [...defaultVariants]).map((r) => ({ pattern: r?.pattern, scale: r?.scale })),
   };
 }
 

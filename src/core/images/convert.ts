@@ -1,4 +1,4 @@
-import { hasMeaningfulAlpha, resizePixels } from './alpha';
+import { hasMeaningfulAlpha } from './alpha';
 import { loadCodecs, Pixels } from './codecs';
 import { Size, sniffFormat, UpscalableFormat } from './format';
 
@@ -10,8 +10,8 @@ export interface ConvertOptions {
 }
 
 /**
- * Re-encodes an image as `to`, scaling it first when `resizeTo` differs from its size (Lanczos-3,
- * widened into an area filter when shrinking, with colours weighted by alpha).
+ * Re-encodes an image as `to`, scaling it first when `resizeTo` differs from its size (jSquash's
+ * Lanczos-3, with colours weighted by alpha).
  * A JPEG has no transparency, so transparent pixels are laid on white.
  * Bytes already in format `to` and needing no resize are returned as they are.
  */
@@ -24,7 +24,7 @@ export async function convertImage(bytes: Uint8Array, to: UpscalableFormat, opti
   const decoded = await codecs.decode(bytes);
   let pixels: Pixels = { width: decoded.width, height: decoded.height, data: decoded.data };
   if (resizeTo && (resizeTo.width !== pixels.width || resizeTo.height !== pixels.height)) {
-    pixels = resizePixels(pixels, resizeTo);
+    pixels = await codecs.resize(pixels, resizeTo);
   } else if (decoded.format === to) {
     return bytes;
   }

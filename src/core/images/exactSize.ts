@@ -1,0 +1,40 @@
+import { compareAspect } from './aspect';
+import { loadCodecs } from './codecs';
+import { readExifOrientation } from './exif';
+import { readSize, Size, sniffFormat, UpscalableFormat } from './format';
+import { outputSize, Target } from './target';
+
+/**
+ * The size a result must have to meet `target`, as its pixels are stored. A target speaks of the
+ * image as it is seen: for a JPEG whose EXIF turns it a quarter (orientation 5-8) that is the
+ * stored size turned. A result the service turned already has the seen proportions; one it left
+ * as stored keeps the stored ones. Undefined for a result cropped or padded to other proportions:
+ * stretching it to the target would distort it (the replace refuses it on its proportions).
+ */
+export function exactSizeFor(source: Uint8Array, result: Size, target: Target): Size | undefined {
+  const stored = readSize(source);
+  if (!stored) return undefined;
+  const quarter = (readExifOrientation(source) ?? 1) >= 5;
+  const seen = quarter ? turn(stored) : stored;
+  const want = outputSize(seen, target);
+  if (compareAspect(stored, result).matches) return quarter ? turn(want) : want;
+  if (quarter && compareAspect(seen, result).matches) return want;
+  return undefined;
+}
+
+/**
+ * Resamples `result` (an image file) to `size` with jSquash's Lanczos-3 and encodes it in its own
+ * format; the bytes as they are when they have that size already.
+ */
+export async function resampleTo(result: Uint8Array, size: Size, quality?: number): Promise<Uint8Array> {
+  const now = readSize(result);
+  if (now && now.width === size.width && now.height === size.height) return result;
+  const codecs = await loadCodecs();
+  const decoded = await codecs.decode(result);
+  const resized = await codecs.resize(decoded, size);
+  return codecs.encode(resized, sniffFormat(result) as UpscalableFormat, { quality });
+}
+
+function turn(s: Size): Size {
+  return { width: s.height, height: s.width };
+}
