@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
 import { priceOf } from '../core/batch/plan';
 import { DoneRecord } from '../core/batch/record';
-import { UpscaleParams } from '../core/api/params';
+import { UpscaleParams, variantsTarget } from '../core/api/params';
+import { largestScale } from '../core/files/variants';
+import { defaultTarget, parseTarget, runPasses, Target } from '../core/images/target';
 import { sha256 } from '../core/files/hash';
 import { readRecord, scanFolder, writeRecord } from '../batch/scanFolder';
 import { JobStore } from '../jobs/jobStore';
@@ -48,28 +50,35 @@ export function upscaleFolderCommand(deps: FolderDeps) {
     }
     const label = vscode.workspace.asRelativePath(folder, false) === folder.fsPath ? root.name : `${vscode.workspace.asRelativePath(folder, false)}/`;
     const images = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Looking for images in {0}', label) }, () => scanFolder(folder, record));
-    const numImages = (deps.lastParams() ?? settings.defaults).numImages ?? 1;
+    const likely = deps.lastParams() ?? settings.defaults;
+    const numImages = likely.numImages ?? 1;
     const rules = { maxLongSide: settings.folder.largeImageLongSide, minLongSide: settings.folder.smallImageLongSide, maxUploadBytes: settings.maxUploadBytes, fileNamePattern: settings.fileNamePattern };
     const price = (count: number, perImage = numImages) => priceOf(count, perImage, settings.price.perResult, settings.price.currency);
-    const chosen = await pickFromPlan(label, images, rules, (count) => price(count));
+    // As the last run's parameters (or the defaults) would bill it, every pass of its target counted.
+    const chosen = await pickFromPlan(label, images, rules, (picked) => price(runPasses(picked.map((i) => i.size), targetOfParams(likely, settings.variants), numImages).results, 1));
     if (chosen === undefined) return undefined;
     if (chosen.length === 0) {
       void vscode.window.showInformationMessage(vscode.l10n.t('Nothing to upscale in {0}: every image is done or left out.', label));
       return { planned: 0, skipped: images.length, price: price(0) };
     }
-    const params = await askParameters(settings.defaults, deps.lastParams(), chosen.length);
+    const params = await askParameters(settings.defaults, deps.lastParams(), chosen.length, settings.variants.map((r) => `${r.pattern} (${r.scale}x)`).join(', '));
     if (!params) return undefined;
-    const output = settings.output === 'ask' ? await askOutput() : settings.output;
+    const variants = params.target === variantsTarget;
+    // Variants go where the setting says: there is no output to choose.
+    const output = variants ? settings.output : settings.output === 'ask' ? await askOutput() : settings.output;
     if (!output) return undefined;
-    const total = price(chosen.length, params.numImages ?? 1);
+    // Every pass of the service is billed: a target above 2x costs two or three times as much.
+    const passes = runPasses(chosen.map((image) => image.size), targetOfParams(params, settings.variants), params.numImages ?? 1);
+    const total = price(passes.results, 1);
     if (total.amount > settings.price.confirmAbove || total.results > settings.price.confirmAboveResults) {
       // A step of the same quick input, not a dialog: it keeps the keyboard flow (and VS Code
       // refuses modal dialogs to extensions under test, so a dialog could not be proven).
       const go = vscode.l10n.t('Upscale {0} Images', chosen.length);
-      const answer = await vscode.window.showQuickPick([go, vscode.l10n.t('Cancel')], {
-        title: vscode.l10n.t('Upscale {0} images of {1}? That is {2} results, about {3} {4}, billed by the service.', chosen.length, label, total.results, total.amount, total.currency),
-        ignoreFocusOut: true,
-      });
+      const title =
+        passes.passes > chosen.length
+          ? vscode.l10n.t('Upscale {0} images of {1}? The target takes {2} passes of the service in all (it upscales up to 2x a pass), each billed: {3} results, about {4} {5}.', chosen.length, label, passes.passes, total.results, total.amount, total.currency)
+          : vscode.l10n.t('Upscale {0} images of {1}? That is {2} results, about {3} {4}, billed by the service.', chosen.length, label, total.results, total.amount, total.currency);
+      const answer = await vscode.window.showQuickPick([go, vscode.l10n.t('Cancel')], { title, ignoreFocusOut: true });
       if (answer !== go) return undefined;
     }
     const uris = chosen.map((image) => vscode.Uri.joinPath(root.uri, image.path));
@@ -85,6 +94,11 @@ export function upscaleFolderCommand(deps: FolderDeps) {
     if (run && record) await recordDone(root, record, run, deps.jobs);
     return { planned: chosen.length, skipped: images.length - chosen.length, price: total, run };
   };
+}
+
+function targetOfParams(params: UpscaleParams, variants: readonly { pattern: string; scale: number }[]): Target {
+  if (params.target === variantsTarget) return { kind: 'scale', factor: largestScale(variants) };
+  return (params.target && parseTarget(params.target)) || defaultTarget;
 }
 
 async function pickFolder(): Promise<vscode.Uri | undefined> {

@@ -63,6 +63,8 @@ export interface UndoRecord {
   jobId: string;
   resultId: string;
   at: number;
+  /** The run it was made in: "Undo Last Replace" and the run's "Undo All" undo all of its records at once. */
+  batch?: string;
 }
 
 /**
@@ -127,7 +129,7 @@ async function replacementBytes(format: UpscalableFormat, size: { width: number;
 }
 
 /** The original's colour profile (and, as set, its other metadata) on a result of its format. */
-async function withMetadata(job: JobRecord, bytes: Uint8Array, mode: MetadataMode): Promise<Uint8Array> {
+export async function withMetadata(job: JobRecord, bytes: Uint8Array, mode: MetadataMode): Promise<Uint8Array> {
   if (!job.sourceCopy) return bytes;
   const { withOriginalMetadata } = require('../core/images/resultChecks') as typeof import('../core/images/resultChecks');
   return withOriginalMetadata(new Uint8Array(await readFile(job.sourceCopy.path)), bytes, mode);

@@ -10,7 +10,7 @@ type Item = vscode.QuickPickItem & { image?: ScannedImage };
  * title as the selection changes. Its buttons change the filters and plan again. Settles with
  * the images chosen, or undefined when dismissed.
  */
-export function pickFromPlan(folderName: string, images: readonly ScannedImage[], rules: PlanRules, priceOf: (count: number) => Price): Promise<ScannedImage[] | undefined> {
+export function pickFromPlan(folderName: string, images: readonly ScannedImage[], rules: PlanRules, priceOf: (picked: readonly ScannedImage[]) => Price): Promise<ScannedImage[] | undefined> {
   return new Promise((resolve) => {
     const qp = vscode.window.createQuickPick<Item>();
     const filter: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('filter'), tooltip: vscode.l10n.t('Include or exclude paths (globs)…') };
@@ -28,7 +28,7 @@ export function pickFromPlan(folderName: string, images: readonly ScannedImage[]
     const retitle = () => {
       const picked = qp.selectedItems.filter((i) => i.image);
       const bytes = picked.reduce((sum, i) => sum + (i.image?.bytes ?? 0), 0);
-      const price = priceOf(picked.length);
+      const price = priceOf(picked.flatMap((i) => (i.image ? [i.image] : [])));
       qp.title = vscode.l10n.t('Upscale {0}: {1} of {2} images, {3} · {4} results, about {5} {6}', folderName, picked.length, images.length, megabytes(bytes), price.results, price.amount, price.currency);
     };
     qp.canSelectMany = true;
