@@ -62,6 +62,44 @@ describe('Target sizes and variants', () => {
     assert.deepEqual([b.format, b.width, b.height], ['jpeg', 500, 375]);
   });
 
+  it('the quick pick\'s last step sets the target: a width in pixels, typed in', async function () {
+    if (!env.canScreenshot) this.skip(); // answered as a user answers it
+    emulator.reset({ key: testKey });
+    const logo = await place('targets/picked.png', 'assets/logo.png');
+    const row = (text: string) => `.quick-input-widget .quick-input-list-row:has-text("${text}")`;
+    const step = (n: number) => `.quick-input-widget .quick-input-title:has-text("(${n}/8)")`;
+    await config().update('output', 'nextToOriginal', vscode.ConfigurationTarget.Global);
+    try {
+      const command = vscode.commands.executeCommand<{ jobs: { state: string; error?: string; saved: string[] }[] }>('ideogramUpscale.upscale', logo, [logo], undefined);
+      await ui([
+        { click: row('Customize…') },
+        ...[2, 3, 4, 5].flatMap((n) => [{ waitFor: step(n) }, { press: 'Enter' }]),
+        // One result: the Customize steps start from the last run's parameters.
+        { waitFor: step(6) },
+        { fill: '.quick-input-widget .quick-input-box input', value: '1' },
+        { press: 'Enter' },
+        { waitFor: step(7) },
+        { press: 'Enter' },
+        { waitFor: step(8) },
+        { waitFor: `${row('3x')}:has-text("2 passes, each billed")` },
+        { screenshot: 'target-step' },
+        { click: row('Width in pixels…') },
+        { waitFor: '.quick-input-widget >> text=The width in pixels' },
+        { type: '0' },
+        { waitFor: '.quick-input-widget >> text=not a target size' },
+        { fill: '.quick-input-widget .quick-input-box input', value: '300' },
+        { press: 'Enter' },
+      ]);
+      const summary = await command;
+      assert.equal(summary?.jobs[0].state, 'done', summary?.jobs[0].error);
+      const saved = await decodeFile(vscode.Uri.parse(summary.jobs[0].saved[0]));
+      assert.deepEqual([saved.width, saved.height], [300, 225]);
+      assert.equal(emulator.stats.submits, 2, '300 px from 128 is above 2x: two passes');
+    } finally {
+      await config().update('output', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('a target the image already meets is refused before anything is sent', async () => {
     emulator.reset({ key: testKey });
     const logo = await place('targets/small-target.png', 'assets/logo.png');
