@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { UpscaleParams } from '../core/api/params';
 import { lastGroup } from '../core/files/undoGroups';
@@ -53,7 +54,28 @@ export class ResultActions implements PanelHandlers {
     return this.undo.records.some((r) => r.jobId === job.id && r.resultId === resultId);
   }
 
-  async perform(action: ResultAction, job: JobRecord, result: ResultRecord, report: Report = 'notify'): Promise<vscode.Uri | undefined> {
+  /** "Replace all" in the panel: one run of replaces, told in one notification and undone as one. */
+  onReplaceAll(picks: { job: JobRecord; resultId: string }[]): void {
+    void this.replaceAll(picks.flatMap(({ job, resultId }) => job.results.filter((r) => r.id === resultId).map((result) => ({ job, result }))));
+  }
+
+  async replaceAll(picks: { job: JobRecord; result: ResultRecord }[]): Promise<void> {
+    const batch = randomUUID();
+    let replaced = 0;
+    for (const { job, result } of picks) if (await this.perform('replace', job, result, 'quiet', batch)) replaced++;
+    if (replaced < picks.length) void vscode.window.showErrorMessage(vscode.l10n.t('{0} of {1} images were not replaced; each card says why.', picks.length - replaced, picks.length));
+    if (replaced === 0) return;
+    const undo = vscode.l10n.t('Undo All');
+    void vscode.window.showInformationMessage(vscode.l10n.t('Replaced {0} images.', replaced), undo).then((choice) => {
+      if (choice === undo) void this.undoBatch(batch);
+    });
+  }
+
+  /**
+   * Does what the user asked with a result. A `quiet` one (in a run) is told only beside the job
+   * and its undo record joins `batch`, or else the job's run.
+   */
+  async perform(action: ResultAction, job: JobRecord, result: ResultRecord, report: Report = 'notify', batch?: string): Promise<vscode.Uri | undefined> {
     // A notification's button can outlive its result: Clear Results or a prune took it since.
     if (!this.store.find(job.id)) {
       void vscode.window.showInformationMessage(vscode.l10n.t('This result was cleared from the extension\'s storage; copies saved in the workspace stay.'));
@@ -64,7 +86,7 @@ export class ResultActions implements PanelHandlers {
     try {
       switch (action) {
         case 'replace':
-          return await this.replace(job, result, report);
+          return await this.replace(job, result, report, batch);
         case 'saveNext': {
           const settings = readSettings();
           const saved = await saveNextToOriginal(job, result, settings.fileNamePattern, settings.keepMetadata);
@@ -106,7 +128,7 @@ export class ResultActions implements PanelHandlers {
    * Replaces the original and records how to undo it. Alone, the undo is offered at once; in a
    * run (`quiet`), the record carries the run's id and the run ends with one "Undo All".
    */
-  private async replace(job: JobRecord, result: ResultRecord, report: Report): Promise<vscode.Uri> {
+  private async replace(job: JobRecord, result: ResultRecord, report: Report, batch = job.batch?.id): Promise<vscode.Uri> {
     const settings = readSettings();
     const record: UndoRecord = {
       ...(await replaceOriginal(job, result, {
@@ -115,7 +137,7 @@ export class ResultActions implements PanelHandlers {
         metadata: settings.keepMetadata,
         replaceWhenAspectDiffers: settings.replaceWhenAspectDiffers,
       })),
-      batch: report === 'quiet' ? job.batch?.id : undefined,
+      batch: report === 'quiet' ? batch : undefined,
     };
     await this.undo.push(record);
     await this.store.recordReplaced(job.id, result.id, record.at);

@@ -56,6 +56,19 @@ describe('Undo all of a run\'s replaces', function () {
     assert.deepEqual(new Uint8Array(await readFile(uris[1].fsPath)), edited, 'the edit is kept');
   });
 
+  it('"Replace all" in the panel replaces the last run\'s images as one: one notification, and its "Undo All"', async () => {
+    emulator.reset({ key: testKey });
+    const { uris, hashes } = await copies('replace-all', 3);
+    const summary = await upscale(uris, { params: 'defaults', output: 'ask' });
+    assert.deepEqual(summary?.jobs.map((j) => j.state), ['done', 'done', 'done']);
+    const button = '#toolbar >> role=button[name="Replace all of the last run (3)"]';
+    await ui([{ waitFor: button, frame: 'panel', timeoutMs: 20_000 }, { screenshot: 'panel-replace-all' }, { click: button, frame: 'panel' }]);
+    await until('the three are replaced', async () => (await Promise.all(uris.map(sha256))).every((h, i) => h !== hashes[i]));
+    const toast = '.notification-toast:has-text("Replaced 3 images.")';
+    await ui([{ waitFor: toast, timeoutMs: 20_000 }, { click: `${toast} .monaco-button:has-text("Undo All")` }, { waitFor: '.notification-toast:has-text("Restored 3 originals.")' }]);
+    assert.deepEqual(await Promise.all(uris.map(sha256)), hashes);
+  });
+
   it('a folder run that replaces 10 images ends with "Replaced 10 images", left for Undo Last Replace after the reload', async () => {
     emulator.reset({ key: testKey });
     await config().update('output', 'replace', vscode.ConfigurationTarget.Global);
