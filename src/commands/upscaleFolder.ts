@@ -52,7 +52,7 @@ export function upscaleFolderCommand(deps: FolderDeps) {
     const images = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Looking for images in {0}', label) }, () => scanFolder(folder, record));
     const likely = deps.lastParams() ?? settings.defaults;
     const numImages = likely.numImages ?? 1;
-    const rules = { maxLongSide: settings.folder.largeImageLongSide, minLongSide: settings.folder.smallImageLongSide, maxUploadBytes: settings.maxUploadBytes, fileNamePattern: settings.fileNamePattern };
+    const rules = { maxLongSide: settings.folder.largeImageLongSide, minLongSide: settings.folder.smallImageLongSide, maxUploadBytes: settings.maxUploadBytes, fileNamePattern: settings.fileNamePattern, variantPatterns: settings.variants.map((v) => v.pattern) };
     const price = (count: number, perImage = numImages) => priceOf(count, perImage, settings.price.perResult, settings.price.currency);
     // As the last run's parameters (or the defaults) would bill it, every pass of its target counted.
     const chosen = await pickFromPlan(label, images, rules, (picked) => price(runPasses(picked.map((i) => i.size), targetOfParams(likely, settings.variants), numImages).results, 1));
