@@ -116,8 +116,10 @@ export class JobRunner implements vscode.Disposable {
     try {
       if (prepare) await this.inTurn(signal, prepare);
       if (signal.aborted) throw new UpscaleError('cancelled', 'Cancelled.');
-      await store.step(job.id, { startedAt: Date.now() });
-      const outcome = await this.withRoom(job.params.numImages ?? 1, signal, (makeRoom) => reach(signal, store, makeRoom));
+      const outcome = await this.withRoom(job.params.numImages ?? 1, signal, async (makeRoom) => {
+        await store.step(job.id, { startedAt: Date.now() });
+        return reach(signal, store, makeRoom);
+      });
       await store.step(job.id, { state: 'downloading', requestId: outcome.requestId, taskId: outcome.taskId });
       const copy = store.find(job.id)?.sourceCopy;
       if (!copy) throw new UpscaleError('interrupted', t('The copy of the original is gone; use "Run again".'));

@@ -1,4 +1,4 @@
-import { compareAspect } from './aspect';
+import { compareAspect, isEnlargement } from './aspect';
 import { loadCodecs } from './codecs';
 import { readExifOrientation } from './exif';
 import { readSize, Size, sniffFormat, UpscalableFormat } from './format';
@@ -9,11 +9,13 @@ import { outputSize, Target } from './target';
  * image as it is seen: for a JPEG whose EXIF turns it a quarter (orientation 5-8) that is the
  * stored size turned. A result the service turned already has the seen proportions; one it left
  * as stored keeps the stored ones. Undefined for a result cropped or padded to other proportions:
- * stretching it to the target would distort it (the replace refuses it on its proportions).
+ * stretching it to the target would distort it (the replace refuses it on its proportions); and
+ * for one no larger than the original (a thumbnail, a placeholder): enlarged by the resampler alone,
+ * it would pass for an upscale.
  */
 export function exactSizeFor(source: Uint8Array, result: Size, target: Target): Size | undefined {
   const stored = readSize(source);
-  if (!stored) return undefined;
+  if (!stored || !isEnlargement(stored, result)) return undefined;
   const quarter = (readExifOrientation(source) ?? 1) >= 5;
   const seen = quarter ? turn(stored) : stored;
   const want = outputSize(seen, target);
