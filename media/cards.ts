@@ -2,7 +2,7 @@ import type { JobState } from '../src/shared/jobState';
 import { isEnded } from '../src/shared/jobState';
 import type { ImageView, JobView, ResultAction, ResultView } from '../src/shared/protocol';
 import { button, el, icon, iconButton, keyed } from './dom';
-import { images, labels, ui } from './page';
+import { images, jobs, labels, ui } from './page';
 import { dims, format, formatBytes, formatElapsed, fromLine } from './words';
 
 /** One job's card, built afresh from its JobView (the page merges it into the one shown), and the toolbar. */
@@ -27,8 +27,30 @@ const actionIcons: [Exclude<ResultAction, 'undo'>, string][] = [
   ['runAgain', 'refresh'],
 ];
 
+/**
+ * What "Replace all" replaces: in the newest run, each done image that was neither replaced nor
+ * saved, with the result its card shows.
+ */
+export function replaceAllPicks(): { jobId: string; resultId: string }[] {
+  const newest = [...jobs.values()].pop()?.batch;
+  if (!newest) return [];
+  const picks: { jobId: string; resultId: string }[] = [];
+  for (const job of jobs.values()) {
+    if (job.batch !== newest || job.state !== 'done' || job.results.some((r) => r.replaced || r.savedAs.length > 0)) continue;
+    const result = job.results.find((r) => r.id === ui.chosen[job.id] && r.image) ?? job.results.find((r) => r.image);
+    if (result) picks.push({ jobId: job.id, resultId: result.id });
+  }
+  return picks;
+}
+
 export function toolbarContent(): HTMLElement {
   const bar = el('div');
+  const picks = replaceAllPicks();
+  // Offered for a run of several images; one image has its own Replace.
+  if (picks.length > 1) {
+    const all = keyed(iconButton('replace-all', `${labels.replaceAll} (${picks.length})`, 'bulk', { bulk: 'replaceAll' }), 'replaceAll');
+    bar.append(all);
+  }
   bar.append(
     segmented('mode', [
       ['slider', labels.slider],

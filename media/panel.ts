@@ -1,6 +1,6 @@
 import type { JobView, ResultAction, ToPanel } from '../src/shared/protocol';
 import { isEnded } from '../src/shared/jobState';
-import { jobCard, toolbarContent } from './cards';
+import { jobCard, replaceAllPicks, toolbarContent } from './cards';
 import { el, morph, morphChildren } from './dom';
 import { images, jobs, labels, saveState, ui, UiState, ViewMode, vscode, Zoom } from './page';
 import { formatElapsed } from './words';
@@ -35,6 +35,8 @@ window.addEventListener('message', (event: MessageEvent<ToPanel>) => {
     jobs.set(message.job.id, message.job);
     if (isNew) addNewest(message.job);
     else renderJob(message.job);
+    // Whether "Replace all" is offered, and for how many, follows the jobs.
+    morphChildren(toolbar, toolbarContent());
   } else if (message.type === 'state') {
     const job = jobs.get(message.jobId);
     if (job) {
@@ -96,6 +98,7 @@ document.addEventListener('click', (event) => {
   if (target.dataset.mode) setView({ mode: target.dataset.mode as ViewMode });
   else if (target.dataset.zoom) setView({ zoom: target.dataset.zoom as Zoom });
   else if (target.dataset.action === 'summary') vscode.postMessage({ type: 'summary' });
+  else if (target.dataset.bulk === 'replaceAll') vscode.postMessage({ type: 'replaceAll', picks: replaceAllPicks() });
   else onCardButton(target);
 });
 

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { UpscaleParams } from './core/api/params';
+import { defaultVariants, VariantRule } from './core/files/variants';
 import { gatewayProfile, ideogramProfile, ideogramV2Profile, ServiceKind, ServiceProfile } from './core/api/services';
 import { EnhancementStrength, isV2Model, ResolutionTier, strengths, tiers, UpscaleFactor } from './core/api/v2';
 
@@ -34,6 +35,8 @@ export interface Settings {
   defaults: UpscaleParams;
   /** The defaults of Ideogram's current upscalers (`ideogramV2`). */
   v2Defaults: UpscaleParams;
+  /** The files a run with the target `variants` writes; checked (`variantsProblem`) when one starts. */
+  variants: VariantRule[];
 }
 
 const section = 'ideogramUpscale';
@@ -82,8 +85,10 @@ export function readSettings(): Settings {
       magicPrompt: magic as UpscaleParams['magicPrompt'],
       numImages: config.get<number>('defaults.numImages', 1),
       seed: typeof seed === 'number' ? seed : undefined,
+      target: config.get<string>('defaults.target', '2x').trim() || '2x',
     },
     v2Defaults: v2Defaults(config),
+    variants: config.get<VariantRule[]>('variants', [...defaultVariants]).map((r) => ({ pattern: r?.pattern, scale: r?.scale })),
   };
 }
 

@@ -5,7 +5,7 @@ import { JobRecord } from '../jobs/jobStore';
 import { ApiKeyStore } from '../secrets';
 import { readSettings, serviceProfile } from '../settings';
 import { ResultActions } from './resultActions';
-import { deliver } from './upscale';
+import { deliver } from './runOutcome';
 
 /** Jobs being taken up: a second Resume while the first still waits for the key does nothing. */
 const claimed = new Set<string>();

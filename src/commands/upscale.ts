@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import { paramsProblem, UpscaleParams } from '../core/api/params';
+import { paramsProblem, UpscaleParams, variantsTarget } from '../core/api/params';
+import { variantsProblem } from '../core/files/variants';
 import { addressSetting, ServiceKind } from '../core/api/services';
 import { readSize } from '../core/images/format';
 import { readBytes } from '../jobs/fileAccess';
@@ -21,6 +22,7 @@ import { askParameters } from '../ui/parameterFlow';
 import { ResultActions } from './resultActions';
 import { batchItems, choiceOfOptions } from './presetChoice';
 import { presetsFor, PresetFileError, showPresetFileError } from '../batch/presetFile';
+import { deliver, notifyOutcome, PendingVariants } from './runOutcome';
 
 export const lastParamsKey = 'ideogramUpscale.lastParams';
 
@@ -103,14 +105,15 @@ export function upscaleCommand(deps: UpscaleDeps) {
     try {
       choice = options
         ? choiceOfOptions(options.preset, options.params, presets, defaults, last)
-        : await askParameters(defaults, last, { presets: presets.presets, mapped: chosen.map((uri) => presets.mappedFor(uri)) }, longSide);
+        : await askParameters(defaults, last, { presets: presets.presets, mapped: chosen.map((uri) => presets.mappedFor(uri)) }, longSide, variantNames(settings.variants));
     } catch (err) {
       throw new Error(vscode.l10n.t('ideogramUpscale.upscale: {0}; nothing was sent.', (err as Error).message), { cause: err });
     }
     if (!choice) return undefined;
     const price = { perResult: settings.price.perResult, currency: settings.price.currency };
     const items = batchItems(chosen, choice, presets, defaults, { service: settings.service, price });
-    const problem = items.map((item) => paramsProblem(item.params)).find((p) => p !== undefined);
+    const variants = items.some((item) => item.params.target === variantsTarget);
+    const problem = items.map((item) => paramsProblem(item.params)).find((p) => p !== undefined) ?? (variants ? variantsProblem(settings.variants) : undefined);
     if (problem) {
       void vscode.window.showErrorMessage(vscode.l10n.t('Not sent: {0}. Check the "ideogramUpscale.defaults" settings.', problem));
       return undefined;
@@ -130,6 +133,8 @@ export function upscaleCommand(deps: UpscaleDeps) {
     // keybindings or "Run again" do not change it.
     if (!options && 'params' in choice) await deps.memento.update(lastParamsKeyFor(settings.service), choice.params);
     deps.showPanel();
+    /** Variants that exist already: overwritten only once the user says so, at the end of the run. */
+    const existing: PendingVariants[] = [];
     const jobs = await vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
@@ -141,20 +146,21 @@ export function upscaleCommand(deps: UpscaleDeps) {
         const onCancel = token.onCancellationRequested(() => abort.abort());
         let ended = 0;
         let billed = 0;
+        existing.length = 0;
         const told = throttledProgress(progress);
         const watch = deps.runner.store.onDidChange((job) => {
           // A job removed meanwhile (Clear Results) is told too, in its last state: not this run's.
           if (chosen.length === 1 && deps.runner.store.find(job.id)) progress.report({ message: stateText(job.state) });
         });
         try {
-          const batch = { id: randomUUID(), label: options?.batch ?? (chosen.length === 1 ? baseName(chosen[0]) : vscode.l10n.t('{0} images', chosen.length)), output };
+          const batch = { id: randomUUID(), label: options?.batch ?? (chosen.length === 1 ? baseName(chosen[0]) : vscode.l10n.t('{0} images', chosen.length)), output, variants: variants ? settings.variants : undefined };
           return await runBatch(deps.runner, items, profile, abort.signal, async (job) => {
             ended++;
-            // What the service has billed so far: what it said it billed, else each result of a job it answered.
-            billed += job.billedUsdMicros !== undefined ? job.billedUsdMicros / 1e6 : job.results.length * settings.price.perResult;
+            // What the service has billed so far: what it said it billed, else each result of a job it answered, once a pass.
+            billed += job.billedUsdMicros !== undefined ? job.billedUsdMicros / 1e6 : job.results.length * (job.passes ?? 1) * settings.price.perResult;
             const cost = +billed.toFixed(2);
             if (chosen.length > 1) told.report({ increment: 100 / chosen.length, message: vscode.l10n.t('{0} of {1} done · about {2} {3} so far', ended, chosen.length, cost, settings.price.currency) });
-            await deliver(job, output, deps);
+            await deliver(job, output, deps, existing);
           }, batch);
         } finally {
           told.flush();
@@ -163,7 +169,7 @@ export function upscaleCommand(deps: UpscaleDeps) {
         }
       },
     );
-    notifyOutcome(jobs, output, deps);
+    notifyOutcome(jobs, variants ? 'variants' : output, deps, existing);
     return {
       jobs: jobs.map((j) => ({
         id: j.id,
@@ -214,51 +220,9 @@ async function replaceRefusal(uris: vscode.Uri[]): Promise<string | undefined> {
   return undefined;
 }
 
-/** Puts a finished job's results where the output mode says; a refusal is kept beside the job and told once at the end. */
-export async function deliver(job: JobRecord, output: OutputMode, deps: Pick<UpscaleDeps, 'actions'>): Promise<void> {
-  if (job.state !== 'done' || output === 'ask') return;
-  const usable = job.results.filter((r) => r.stored);
-  if (output === 'replace' && usable[0]) await deps.actions.perform('replace', job, usable[0], 'quiet');
-  if (output === 'nextToOriginal') for (const result of usable) await deps.actions.perform('saveNext', job, result, 'quiet');
-}
-
-/** One notification for the whole run: the first failure with its next step, or what to do with the results. */
-function notifyOutcome(jobs: JobRecord[], output: OutputMode, deps: UpscaleDeps): void {
-  const failed = jobs.filter((j) => j.failure !== undefined || j.actionError !== undefined);
-  const show = vscode.l10n.t('Show Results');
-  if (failed.length > 0) {
-    const first = failed[0];
-    const setKey = vscode.l10n.t('Set API Key');
-    const actions = first.failureKind === 'auth' ? [setKey, show] : [show];
-    const reason = first.failure ?? first.actionError ?? '';
-    const text = failed.length === 1 ? `${baseName(first.source)}: ${reason}` : vscode.l10n.t('{0} of {1} images failed. {2}: {3}', failed.length, jobs.length, baseName(first.source), reason);
-    void vscode.window.showErrorMessage(text, ...actions).then((choice) => {
-      if (choice === setKey) void askApiKey(deps.keys, readSettings().service);
-      if (choice === show) deps.showPanel();
-    });
-    return;
-  }
-  const done = jobs.filter((j) => j.state === 'done' && j.results.some((r) => r.stored));
-  if (done.length === 0) return;
-  if (output === 'ask') {
-    const replace = vscode.l10n.t('Replace Original');
-    const save = vscode.l10n.t('Save Next to Original');
-    const message = done.length === 1 ? vscode.l10n.t('{0} is upscaled.', baseName(done[0].source)) : vscode.l10n.t('{0} images are upscaled.', done.length);
-    void vscode.window.showInformationMessage(message, replace, save, show).then(async (choice) => {
-      for (const job of choice === replace || choice === save ? done : []) {
-        const result = job.results.find((r) => r.stored);
-        if (result) await deps.actions.perform(choice === replace ? 'replace' : 'saveNext', job, result);
-      }
-      if (choice === show) deps.showPanel();
-    });
-  } else if (output === 'nextToOriginal') {
-    const saved = done.flatMap((j) => j.results.flatMap((r) => r.saved));
-    const open = vscode.l10n.t('Open');
-    const message = saved.length === 1 ? vscode.l10n.t('Saved {0}', vscode.workspace.asRelativePath(vscode.Uri.parse(saved[0]))) : vscode.l10n.t('Saved {0} upscaled images', saved.length);
-    void vscode.window.showInformationMessage(message, open).then((choice) => {
-      if (choice && saved[0]) void vscode.commands.executeCommand('vscode.open', vscode.Uri.parse(saved[0]));
-    });
-  }
+/** The variants of the setting, as the target step names them: "{name}@2x.{ext} (2x), …". */
+function variantNames(rules: readonly { pattern: string; scale: number }[]): string {
+  return rules.map((r) => `${r.pattern} (${r.scale}x)`).join(', ');
 }
 
 /** The image open in the active image preview (its picture was right-clicked, or a key pressed), else the ones the user picks. */

@@ -5,8 +5,10 @@ import { PriceQuote } from '../core/api/generations';
 import { isUpscalable } from '../core/images/format';
 import type { Quoter } from './dryRunQuotes';
 import { DoneRecord } from '../core/batch/record';
-import { UpscaleParams } from '../core/api/params';
+import { UpscaleParams, variantsTarget } from '../core/api/params';
 import { ServiceKind } from '../core/api/services';
+import { largestScale } from '../core/files/variants';
+import { defaultTarget, parseTarget, runPasses, Target } from '../core/images/target';
 import { sha256 } from '../core/files/hash';
 import { readRecord, scanFolder, writeRecord } from '../batch/scanFolder';
 import { JobStore } from '../jobs/jobStore';
@@ -69,7 +71,7 @@ export function upscaleFolderCommand(deps: FolderDeps) {
     const images = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Looking for images in {0}', label) }, () => scanFolder(folder, record));
     const last = deps.lastParams(settings.service);
     const planParams = last ?? defaultsFor(settings);
-    const rules = { maxLongSide: settings.folder.largeImageLongSide, minLongSide: settings.folder.smallImageLongSide, maxUploadBytes: settings.maxUploadBytes, fileNamePattern: settings.fileNamePattern };
+    const rules = { maxLongSide: settings.folder.largeImageLongSide, minLongSide: settings.folder.smallImageLongSide, maxUploadBytes: settings.maxUploadBytes, fileNamePattern: settings.fileNamePattern, variantPatterns: settings.variants.map((v) => v.pattern) };
     const v2 = settings.service === 'ideogramV2';
     // Quotes by image size and parameter set, kept for the run: the plan's and the confirmation's.
     const quotes = new Map<string, PriceQuote | undefined>();
@@ -77,8 +79,10 @@ export function upscaleFolderCommand(deps: FolderDeps) {
       const todo = v2 ? imagesToQuote(list, params, quotes).flatMap(({ key, image }) => (isUpscalable(image.format) ? [{ key, uri: vscode.Uri.joinPath(root.uri, image.path), format: image.format }] : [])) : [];
       if (todo.length) await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Pricing {0} with the service\'s dry run', label) }, () => deps.quote(params, todo, quotes));
     };
-    const price = (list: readonly ScannedImage[], params: UpscaleParams, results = list.length * (params.numImages ?? 1)): QuotedPrice =>
-      v2 ? quotedPrice(list, params, quotes, settings.price) : { ...priceOf(results, 1, settings.price.perResult, settings.price.currency), exact: false };
+    // Every pass of the service is billed: a target above 2x costs two or three times as much.
+    const results = (list: readonly ScannedImage[], params: UpscaleParams) => runPasses(list.map((i) => i.size), targetOfParams(params, settings.variants), params.numImages ?? 1);
+    const price = (list: readonly ScannedImage[], params: UpscaleParams, billed = results(list, params).results): QuotedPrice =>
+      v2 ? quotedPrice(list, params, quotes, settings.price) : { ...priceOf(billed, 1, settings.price.perResult, settings.price.currency), exact: false };
     // The presets (v1's parameters) map files to what they are sent with; v2's upscalers take their own.
     const presetOf = (path: string) => (v2 ? undefined : presets.mappedFor(vscode.Uri.joinPath(root.uri, path))?.preset.label);
     await quote(planParams, makePlan(images, rules).candidates);
@@ -91,22 +95,32 @@ export function upscaleFolderCommand(deps: FolderDeps) {
     const uris = chosen.map((image) => vscode.Uri.joinPath(root.uri, image.path));
     const longSide = Math.max(0, ...chosen.map((image) => (image.size ? Math.max(image.size.width, image.size.height) : 0)));
     const defaults = defaultsFor(settings);
-    const choice = await askParameters(defaults, last, { presets: presets.presets, mapped: uris.map((uri) => (v2 ? undefined : presets.mappedFor(uri))) }, longSide);
+    const names = settings.variants.map((r) => `${r.pattern} (${r.scale}x)`).join(', ');
+    const choice = await askParameters(defaults, last, { presets: presets.presets, mapped: uris.map((uri) => (v2 ? undefined : presets.mappedFor(uri))) }, longSide, names);
     if (!choice) return undefined;
-    const output = settings.output === 'ask' ? await askOutput() : settings.output;
-    if (!output) return undefined;
     const chosenParams = 'params' in choice ? choice.params : defaults;
+    // Variants go where the setting says: there is no output to choose.
+    const output = chosenParams.target === variantsTarget ? settings.output : settings.output === 'ask' ? await askOutput() : settings.output;
+    if (!output) return undefined;
     await quote(chosenParams, chosen);
-    // Each file's preset may ask for another number of results.
-    const results = batchItems(uris, choice, presets, defaults, {}).reduce((sum, item) => sum + (item.params.numImages ?? 1), 0);
-    const total = price(chosen, chosenParams, results);
+    // Each file's preset may ask for another number of results, or another target.
+    const passes = batchItems(uris, choice, presets, defaults, {}).reduce(
+      (sum, item, i) => {
+        const one = results([chosen[i]], item.params);
+        return { passes: sum.passes + one.passes, results: sum.results + one.results };
+      },
+      { passes: 0, results: 0 },
+    );
+    const total = price(chosen, chosenParams, passes.results);
     if (total.amount > settings.price.confirmAbove || total.results > settings.price.confirmAboveResults) {
       // A step of the same quick input, not a dialog: it keeps the keyboard flow (and VS Code
       // refuses modal dialogs to extensions under test, so a dialog could not be proven).
       const go = vscode.l10n.t('Upscale {0} Images', chosen.length);
       const title = total.exact
         ? vscode.l10n.t('Upscale {0} images of {1}? That is {2} results, {3} {4} as quoted by the service, billed by it.', chosen.length, label, total.results, total.amount, total.currency)
-        : vscode.l10n.t('Upscale {0} images of {1}? That is {2} results, about {3} {4}, billed by the service.', chosen.length, label, total.results, total.amount, total.currency);
+        : passes.passes > chosen.length
+          ? vscode.l10n.t('Upscale {0} images of {1}? The target takes {2} passes of the service in all (it upscales up to 2x a pass), each billed: {3} results, about {4} {5}.', chosen.length, label, passes.passes, total.results, total.amount, total.currency)
+          : vscode.l10n.t('Upscale {0} images of {1}? That is {2} results, about {3} {4}, billed by the service.', chosen.length, label, total.results, total.amount, total.currency);
       const answer = await vscode.window.showQuickPick([go, vscode.l10n.t('Cancel')], { title, ignoreFocusOut: true });
       if (answer !== go) return undefined;
     }
@@ -122,6 +136,11 @@ export function upscaleFolderCommand(deps: FolderDeps) {
     if (run && record) await recordDone(root, record, run, deps.jobs);
     return { planned: chosen.length, skipped: images.length - chosen.length, price: total, run };
   };
+}
+
+function targetOfParams(params: UpscaleParams, variants: readonly { pattern: string; scale: number }[]): Target {
+  if (params.target === variantsTarget) return { kind: 'scale', factor: largestScale(variants) };
+  return (params.target && parseTarget(params.target)) || defaultTarget;
 }
 
 async function pickFolder(): Promise<vscode.Uri | undefined> {

@@ -5,17 +5,18 @@ import { UpscaleClient, UpscaleOutcome } from '../core/api/client';
 import { ServiceProfile } from '../core/api/services';
 import { fileToUpload } from '../core/api/uploadBody';
 import { factorProblem } from '../core/api/v2';
+import { readExifOrientation } from '../core/images/exif';
+import { passesFor, sizeProblem, targetFactor } from '../core/images/target';
 import { describeFailure, isCancellation, UpscaleError } from '../core/api/errors';
 import { InFlightLimit } from '../core/batch/inFlight';
 import { sha256 } from '../core/files/hash';
 import { t } from '../core/i18n';
 import { hasExtensionOf } from '../core/images/extensions';
 import { formatInfo, isUpscalable, readSize, sniffFormat } from '../core/images/format';
-import { DamagedImage } from '../core/images/bytes';
-import { damageOf } from '../core/images/integrity';
 import type { ImageWork } from './imageWork';
 import { readBytes, statOf } from './fileAccess';
 import { BatchInfo, JobOrigin, JobRecord, JobStore, StoredImage } from './jobStore';
+import { keepResult, targetOf } from './results';
 
 export interface RunnerDeps {
   client: () => UpscaleClient;
@@ -81,7 +82,7 @@ export class JobRunner implements vscode.Disposable {
       await mkdir(job.dir, { recursive: true });
       copy = await this.copySource(job);
     };
-    return this.guarded(job, batch, async (signal, store, makeRoom) => {
+    return this.guarded(job, profile, batch, async (signal, store, makeRoom) => {
       if (!copy) throw new UpscaleError('interrupted', t('The copy of the original is gone; use "Run again".'));
       const upload = await fileToUpload(copy.path, formatInfo[copy.format].mime, basename(job.source.path));
       return this.deps.client().upscale(profile, upload, job.params, {
@@ -98,7 +99,7 @@ export class JobRunner implements vscode.Disposable {
    * downloads its results; the upload is never sent again. Settles when the job has ended.
    */
   resume(job: JobRecord, profile: ServiceProfile, batch: AbortSignal): Promise<JobRecord> {
-    return this.guarded(job, batch, async (signal, store) => {
+    return this.guarded(job, profile, batch, async (signal, store) => {
       if (!job.taskId || !job.sourceCopy) throw new UpscaleError('interrupted', t('This upscale cannot be resumed; use "Run again".'));
       return this.deps.client().resume(profile, job.taskId, job.requestId, { signal, onPhase: (state) => void store.step(job.id, { state }) });
     });
@@ -108,9 +109,10 @@ export class JobRunner implements vscode.Disposable {
    * One job's life around what reaches the service: what it needs before it is sent (read and
    * checked one job at a time, in the order they were queued, so that a bad file fails at once
    * and a slot is never held while a file is read), its turn from the in-flight limit, the
-   * downloads, the checks of each result, and the end recorded whatever it is.
+   * downloads, the further passes a target above 2x takes, the checks of each result, and the
+   * end recorded whatever it is.
    */
-  private async guarded(job: JobRecord, batch: AbortSignal, reach: (signal: AbortSignal, store: JobStore, makeRoom: () => Promise<void>) => Promise<UpscaleOutcome>, prepare?: () => Promise<void>): Promise<JobRecord> {
+  private async guarded(job: JobRecord, profile: ServiceProfile, batch: AbortSignal, reach: (signal: AbortSignal, store: JobStore, makeRoom: () => Promise<void>) => Promise<UpscaleOutcome>, prepare?: () => Promise<void>): Promise<JobRecord> {
     // The job's own controller also ends when the batch is cancelled.
     const own = this.aborts.get(job.id) ?? new AbortController();
     this.aborts.set(job.id, own);
@@ -119,24 +121,13 @@ export class JobRunner implements vscode.Disposable {
     batch.addEventListener('abort', onBatchAbort, { once: true });
     const signal = own.signal;
     const store = this.store;
-    let release: (() => void) | undefined;
     try {
       if (prepare) await this.inTurn(signal, prepare);
       if (signal.aborted) throw new UpscaleError('cancelled', 'Cancelled.');
-      const images = job.params.numImages ?? 1;
-      release = await this.deps.limit.acquire(images, signal);
-      // Refused for too many in flight: the window narrows, and this job gives up its room and
-      // waits for room in the narrower window before it is sent again, so fewer go at once.
-      const makeRoom = async () => {
-        this.deps.limit.narrow();
-        release?.();
-        release = undefined;
-        release = await this.deps.limit.acquire(images, signal);
-      };
-      await store.step(job.id, { startedAt: Date.now() });
-      const outcome = await reach(signal, store, makeRoom);
-      // The service has made the images: downloading them does not count against its limit.
-      release?.();
+      const outcome = await this.withRoom(job.params.numImages ?? 1, signal, async (makeRoom) => {
+        await store.step(job.id, { startedAt: Date.now() });
+        return reach(signal, store, makeRoom);
+      });
       await store.step(job.id, { state: 'downloading', requestId: outcome.requestId, taskId: outcome.taskId, ...(outcome.billedUsdMicros !== undefined ? { billedUsdMicros: outcome.billedUsdMicros } : {}) });
       const copy = store.find(job.id)?.sourceCopy;
       if (!copy) throw new UpscaleError('interrupted', t('The copy of the original is gone; use "Run again".'));
@@ -147,10 +138,18 @@ export class JobRunner implements vscode.Disposable {
         parts.set(index, join(job.dir, `result-${index}.part`));
         await this.deps.client().download(image.url, parts.get(index)!, signal);
       }
+      const target = targetOf(job);
+      const passes = store.find(job.id)?.passes ?? 1;
+      for (let pass = 2; pass <= passes; pass++) {
+        // From here a reload cannot resume by polling: the task recorded is the first pass's.
+        await store.step(job.id, { pass, taskId: undefined });
+        for (const [index, part] of parts) if (!(await this.passAgain(job, profile, part, signal))) parts.delete(index);
+      }
       for (const [index, image] of outcome.images.entries()) {
         const part = parts.get(index);
-        const kept = part ? await this.keepResult(copy, job.dir, index, part, basename(job.source.path)) : undefined;
-        await store.addResult(job.id, { id: `r${index}`, withheld: !image.isImageSafe, seed: image.seed, ...kept });
+        const kept = part ? await keepResult(this.deps.images, copy, join(job.dir, `result-${index}`), part, { index, name: basename(job.source.path) }, target, this.deps.rebuildTransparency()) : undefined;
+        if (kept?.alphaUnaligned) this.deps.log.info(`${basename(job.source.path)}: result ${index + 1} is cropped or padded and could not be lined up with the original; it is kept opaque.`);
+        await store.addResult(job.id, { id: `r${index}`, withheld: !parts.has(index), seed: image.seed, ...kept });
       }
       await store.finish(job.id);
     } catch (err) {
@@ -166,7 +165,6 @@ export class JobRunner implements vscode.Disposable {
         });
       }
     } finally {
-      release?.();
       batch.removeEventListener('abort', onBatchAbort);
       this.aborts.delete(job.id);
     }
@@ -174,28 +172,50 @@ export class JobRunner implements vscode.Disposable {
   }
 
   /**
-   * Gives an opaque result back the original's transparency and compares proportions, then keeps
-   * the result under its real format's name. The codecs load here, on first use.
+   * Runs `send` with room for `images` in the window's in-flight limit. Refused for too many in
+   * flight, the window narrows, and this gives up its room and waits for room in the narrower
+   * window before it is sent again, so fewer go at once. Downloading the images the service has
+   * made does not count against its limit: the room is given back when `send` settles.
    */
-  private async keepResult(source: StoredImage, dir: string, index: number, part: string, name: string) {
-    const received = new Uint8Array(await readFile(part));
-    // A damaged result says so now, before it can be saved over anything.
-    const damaged = (why: string) => new UpscaleError('download', t('Result {0} for {1} arrived damaged: {2}. Nothing was saved.', index + 1, name, why));
-    const damage = damageOf(received);
-    if (damage) throw damaged(damage);
-    const checked = await this.deps.images.run('checkResult', new Uint8Array(await readFile(source.path)), received, { rebuildTransparency: this.deps.rebuildTransparency() }).catch((err: Error) => {
-      throw err instanceof DamagedImage ? damaged(err.message) : err;
-    });
-    const path = join(dir, `result-${index}.${formatInfo[checked.format].ext}`);
-    if (checked.alphaRebuilt) {
-      await writeFile(path, checked.bytes);
-      await rm(part, { force: true });
-    } else {
-      await rename(part, path);
+  private async withRoom<T>(images: number, signal: AbortSignal, send: (makeRoom: () => Promise<void>) => Promise<T>): Promise<T> {
+    let release: (() => void) | undefined = await this.deps.limit.acquire(images, signal);
+    try {
+      return await send(async () => {
+        this.deps.limit.narrow();
+        release?.();
+        release = undefined;
+        release = await this.deps.limit.acquire(images, signal);
+      });
+    } finally {
+      release?.();
     }
-    const stored: StoredImage = { path, format: checked.format, bytes: checked.bytes.length, size: checked.size };
-    if (checked.alphaUnaligned) this.deps.log.info(`${name}: result ${index + 1} is cropped or padded and could not be lined up with the original; it is kept opaque.`);
-    return { stored, alphaRebuilt: checked.alphaRebuilt, alphaUnaligned: checked.alphaUnaligned, aspectMatches: checked.aspect?.matches };
+  }
+
+  /**
+   * One more pass of the service over a result: its file is sent as a new upload (one image, the
+   * same parameters; billed like the first) and the new result is downloaded over it. False when
+   * the service withheld it as unsafe.
+   */
+  private async passAgain(job: JobRecord, profile: ServiceProfile, part: string, signal: AbortSignal): Promise<boolean> {
+    const bytes = await readFile(part);
+    const format = sniffFormat(bytes.subarray(0, 512));
+    const name = basename(job.source.path);
+    if (!isUpscalable(format)) throw new UpscaleError('input', t('The service returned something other than a PNG, JPEG or WebP image for {0}; it cannot be upscaled again.', name));
+    if (bytes.length > this.deps.maxUploadBytes()) {
+      throw new UpscaleError('input', t('The first pass made {0} a {1} MB file, over the {2} MB limit ("ideogramUpscale.maxUploadMB") for the next pass; choose a target of 2x or less, or raise the limit.', name, megabytes(bytes.length), megabytes(this.deps.maxUploadBytes())));
+    }
+    const sent = join(job.dir, 'pass-upload.' + formatInfo[format].ext);
+    await rename(part, sent);
+    const upload = await fileToUpload(sent, formatInfo[format].mime, name);
+    const outcome = await this.withRoom(1, signal, (makeRoom) =>
+      this.deps.client().upscale(profile, upload, { ...job.params, numImages: 1 }, { signal, onPhase: (state) => void this.store.step(job.id, { state }), onInflightLimit: makeRoom }),
+    );
+    const image = outcome.images[0];
+    if (!image?.isImageSafe) return false;
+    await this.store.step(job.id, { state: 'downloading' });
+    await this.deps.client().download(image.url, part, signal);
+    await rm(sent, { force: true });
+    return true;
   }
 
   /** Reads the original once (any scheme, see fileAccess.ts) and checks it can be sent. */
@@ -237,10 +257,15 @@ export class JobRunner implements vscode.Disposable {
     // The v2 upscalers refuse an output past 8,192 px a side: said before the upload, per image.
     const tooLarge = model && size && job.params.upscaleFactor ? factorProblem(model, job.params.upscaleFactor, Math.max(size.width, size.height)) : undefined;
     if (tooLarge) throw new UpscaleError('input', t('{0}: {1}. Choose a smaller factor.', name, tooLarge));
+    // A target size is v1's: the v2 upscalers make the factor asked for in one request.
+    const target = targetOf(job);
+    const seen = size && ((readExifOrientation(bytes) ?? 1) >= 5 ? { width: size.height, height: size.width } : size);
+    const problem = target && seen && sizeProblem(name, seen, target);
+    if (problem) throw new UpscaleError('input', problem);
     const path = join(job.dir, `source.${formatInfo[format].ext}`);
     await writeFile(path, bytes);
     const copy: StoredImage = { path, format, size, bytes: bytes.length };
-    await this.store.step(job.id, { sourceCopy: copy, sourceHash: sha256(bytes) });
+    await this.store.step(job.id, { sourceCopy: copy, sourceHash: sha256(bytes), passes: target && seen ? passesFor(targetFactor(seen, target)) : 1 });
     return copy;
   }
 }

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { FailureKind } from '../core/api/errors';
 import type { UpscaleParams } from '../core/api/params';
 import { t } from '../core/i18n';
+import type { VariantRule } from '../core/files/variants';
 import type { Size, UpscalableFormat } from '../core/images/format';
 import { isEnded, JobState } from '../shared/jobState';
 
@@ -68,6 +69,9 @@ export interface JobRecord {
   readonly preset?: string;
   readonly service?: string;
   readonly price?: { perResult: number; currency: string };
+  /** How many times the service upscales this image (a target above 2x takes more than one), and the pass under way. */
+  readonly passes?: number;
+  readonly pass?: number;
 }
 
 /** Where a job's parameters and bill come from, as it is queued. */
@@ -77,6 +81,8 @@ export interface BatchInfo {
   id: string;
   label: string;
   output: 'ask' | 'nextToOriginal' | 'replace';
+  /** For a run whose target is `variants`: the files each image gets, as the setting was when it started. */
+  variants?: VariantRule[];
 }
 
 type Writable<T> = { -readonly [K in keyof T]: T[K] };
@@ -84,7 +90,7 @@ type MutableResult = Writable<ResultRecord> & { saved: string[] };
 type MutableJob = Writable<Omit<JobRecord, 'results'>> & { results: MutableResult[] };
 
 /** What the runner learns as a job goes through its steps. */
-export type StepPatch = Partial<Pick<JobRecord, 'state' | 'startedAt' | 'requestId' | 'taskId' | 'billedUsdMicros' | 'sourceCopy' | 'sourceHash'>>;
+export type StepPatch = Partial<Pick<JobRecord, 'state' | 'startedAt' | 'requestId' | 'taskId' | 'billedUsdMicros' | 'sourceCopy' | 'sourceHash' | 'passes' | 'pass'>>;
 
 /**
  * The one owner of every job's state. Only this class changes a job; each change is saved to the

@@ -65,6 +65,8 @@ export interface UndoRecord {
   jobId: string;
   resultId: string;
   at: number;
+  /** The run it was made in: "Undo Last Replace" and the run's "Undo All" undo all of its records at once. */
+  batch?: string;
 }
 
 /**
@@ -127,7 +129,7 @@ async function replacementBytes(format: UpscalableFormat, size: { width: number;
 }
 
 /** The original's colour profile (and, as set, its other metadata) on a result of its format. */
-async function withMetadata(job: JobRecord, bytes: Uint8Array, mode: MetadataMode, images: ImageWork): Promise<Uint8Array> {
+export async function withMetadata(job: JobRecord, bytes: Uint8Array, mode: MetadataMode, images: ImageWork): Promise<Uint8Array> {
   if (!job.sourceCopy) return bytes;
   return images.run('withOriginalMetadata', new Uint8Array(await readFile(job.sourceCopy.path)), bytes, mode);
 }

@@ -1,7 +1,11 @@
 import * as vscode from 'vscode';
+import { keepNewestGroups } from '../core/files/undoGroups';
 import { UndoRecord } from './outputs';
 
-/** Replacements that can be undone, newest last; kept in the workspace's state across reloads. */
+/**
+ * Replacements that can be undone, newest last; kept in the workspace's state across reloads and
+ * restarts. The limit counts replaces made alone and whole runs, so a run is never cut in half.
+ */
 export class UndoStack {
   private static readonly key = 'ideogramUpscale.undoStack';
   private static readonly limit = 50;
@@ -15,7 +19,7 @@ export class UndoStack {
   }
 
   async push(record: UndoRecord): Promise<void> {
-    await this.state.update(UndoStack.key, [...this.records, record].slice(-UndoStack.limit));
+    await this.state.update(UndoStack.key, keepNewestGroups([...this.records, record], UndoStack.limit));
     await this.updateContext();
   }
 

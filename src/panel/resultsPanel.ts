@@ -11,6 +11,7 @@ export interface PanelHandlers {
   onRetry(job: JobRecord): void;
   onResume(job: JobRecord): void;
   canUndo(job: JobRecord, resultId: string): boolean;
+  onReplaceAll(picks: { job: JobRecord; resultId: string }[]): void;
 }
 
 /** The one results panel: every job of this workspace, with each result beside its original. */
@@ -111,6 +112,14 @@ export class ResultsPanel implements vscode.Disposable {
       void vscode.commands.executeCommand('ideogramUpscale.copySummary');
       return;
     }
+    if (message.type === 'replaceAll') {
+      const picks = message.picks.flatMap((p) => {
+        const job = this.jobs.find(p.jobId);
+        return job?.results.some((r) => r.id === p.resultId) ? [{ job, resultId: p.resultId }] : [];
+      });
+      if (picks.length) this.handlers.onReplaceAll(picks);
+      return;
+    }
     const job = this.jobs.find(message.jobId);
     if (!job) return;
     if (message.type === 'cancel') {
@@ -184,6 +193,7 @@ export class ResultsPanel implements vscode.Disposable {
       resumable: job.resumable === 'poll',
       requestId: job.requestId,
       params: job.preset ? `${job.preset} · ${paramsSummary(job.params)}` : paramsSummary(job.params),
+      batch: job.batch?.id,
       startedAt: job.startedAt,
       endedAt: job.endedAt,
       source: job.sourceCopy && this.image(job.sourceCopy),
@@ -242,6 +252,7 @@ function labels(): Labels {
     seed: t('Seed {0}'),
     withheld: t('Withheld by the service as unsafe'),
     replace: t('Replace original'),
+    replaceAll: t('Replace all of the last run'),
     saveNext: t('Save next to original'),
     saveAs: t('Save as…'),
     open: t('Open'),

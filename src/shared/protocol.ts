@@ -47,6 +47,8 @@ export interface JobView {
   resumable?: boolean;
   requestId?: string;
   params: string;
+  /** The run it belongs to: "Replace all" takes the newest run's results. */
+  batch?: string;
   startedAt: number;
   endedAt?: number;
   source?: ImageView;
@@ -73,7 +75,9 @@ export type FromPanel =
   /** Take up an interrupted job by polling its task. */
   | { type: 'resume'; jobId: string }
   /** Copy the summary of a run (the runs to summarize are asked in VS Code). */
-  | { type: 'summary' };
+  | { type: 'summary' }
+  /** Replace each of these originals with the result shown on its card, as one run: one notification, one undo. */
+  | { type: 'replaceAll'; picks: { jobId: string; resultId: string }[] };
 
 /** The panel's words in the user's language, written into the page by the extension (vscode.l10n). */
 export type Labels = Record<LabelKey, string>;
@@ -91,6 +95,7 @@ export type LabelKey =
   | 'seed'
   | 'withheld'
   | 'replace'
+  | 'replaceAll'
   | 'saveNext'
   | 'saveAs'
   | 'open'
@@ -123,6 +128,10 @@ export function parseFromPanel(raw: unknown): FromPanel | undefined {
   if (m.type === 'cancel' && id(m.jobId)) return { type: 'cancel', jobId: m.jobId };
   if (m.type === 'retry' && id(m.jobId)) return { type: 'retry', jobId: m.jobId };
   if (m.type === 'resume' && id(m.jobId)) return { type: 'resume', jobId: m.jobId };
+  if (m.type === 'replaceAll' && Array.isArray(m.picks) && m.picks.length <= 10_000) {
+    const picks = m.picks.filter((p): p is { jobId: string; resultId: string } => typeof p === 'object' && p !== null && id(p.jobId) && id(p.resultId));
+    return picks.length === m.picks.length ? { type: 'replaceAll', picks: picks.map((p) => ({ jobId: p.jobId, resultId: p.resultId })) } : undefined;
+  }
   if (m.type === 'result' && (resultActions as readonly unknown[]).includes(m.action) && id(m.jobId) && id(m.resultId)) {
     return { type: 'result', action: m.action as ResultAction, jobId: m.jobId, resultId: m.resultId };
   }

@@ -15,7 +15,7 @@ export function pickFromPlan(
   folderName: string,
   images: readonly ScannedImage[],
   rules: PlanRules,
-  priceOf: (picked: ScannedImage[]) => QuotedPrice,
+  priceOf: (picked: readonly ScannedImage[]) => QuotedPrice,
   presetOf: (path: string) => string | undefined,
   quoted = false,
 ): Promise<ScannedImage[] | undefined> {

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { limits, paramsSummary, UpscaleParams } from '../core/api/params';
+import { limits, paramsSummary, UpscaleParams, variantsTarget } from '../core/api/params';
+import { parseTarget, passesFor, targetProblem } from '../core/images/target';
 import { defaultsPresetId, Preset, presetParams } from '../core/presets/presets';
 import { back } from './inputBox';
 import { input, pick, runSteps, Step } from './quickSteps';
@@ -25,7 +26,7 @@ type Start = { preset: Preset } | 'mapped' | 'last' | 'custom';
  * Ideogram's v2 upscalers, whose steps differ and which the presets (v1's parameters) do not
  * serve; `longSide` is the largest image's, against which a factor is checked.
  */
-export async function askParameters(defaults: UpscaleParams, last: UpscaleParams | undefined, offer: PresetOffer, longSide = 0): Promise<ParamChoice | undefined> {
+export async function askParameters(defaults: UpscaleParams, last: UpscaleParams | undefined, offer: PresetOffer, longSide = 0, variantNames = '{name}@2x, {name}@3x'): Promise<ParamChoice | undefined> {
   const imageCount = offer.mapped.length;
   const title = imageCount === 1 ? vscode.l10n.t('Upscale with Ideogram') : vscode.l10n.t('Upscale {0} images with Ideogram', imageCount);
   const v2 = defaults.model !== undefined;
@@ -37,7 +38,7 @@ export async function askParameters(defaults: UpscaleParams, last: UpscaleParams
     const start = await pick<Start>(title, 1, 1, [
       ...presetItems(defaults, offered, described),
       ...(last ? [{ label: vscode.l10n.t('Same as last time'), description: described(last), value: 'last' as const }] : []),
-      { label: vscode.l10n.t('Customize…'), description: v2 ? vscode.l10n.t('model, factor and the model\'s own options') : vscode.l10n.t('prompt, resemblance, detail, magic prompt, number of images, seed'), value: 'custom' as const },
+      { label: vscode.l10n.t('Customize…'), description: v2 ? vscode.l10n.t('model, factor and the model\'s own options') : vscode.l10n.t('prompt, resemblance, detail, magic prompt, number of images, seed, target size'), value: 'custom' as const },
     ], false, undefined, undefined, (choice) => {
       const params = paramsOf(choice);
       return params && tooLarge(params);
@@ -46,7 +47,7 @@ export async function askParameters(defaults: UpscaleParams, last: UpscaleParams
     if (start === 'mapped') return { mapped: true };
     if (typeof start === 'object') return { params: presetParams(start.preset, defaults), preset: start.preset };
     if (start === 'last' && last) return { params: { ...last } };
-    const custom = v2 ? await customizeV2(title, last ?? defaults, longSide) : await customize(title, 7, last ?? defaults);
+    const custom = v2 ? await customizeV2(title, last ?? defaults, longSide) : await customize(title, 8, last ?? defaults, variantNames);
     if (custom !== back) return custom && { params: custom };
   }
 }
@@ -76,7 +77,7 @@ function presetItems(defaults: UpscaleParams, offer: PresetOffer, described: (p:
   return [each, ...rest()];
 }
 
-async function customize(title: string, total: number, initial: UpscaleParams): Promise<UpscaleParams | typeof back | undefined> {
+async function customize(title: string, total: number, initial: UpscaleParams, variantNames: string): Promise<UpscaleParams | typeof back | undefined> {
   const p: UpscaleParams = { ...initial };
   const steps: (() => Step<unknown>)[] = [
     async () => {
@@ -104,10 +105,43 @@ async function customize(title: string, total: number, initial: UpscaleParams): 
       if (typeof v === 'string') p.seed = v.trim() === '' ? undefined : Number(v);
       return v;
     },
+    () => targetStep(p, title, 8, total, variantNames),
   ];
   const ended = await runSteps(steps);
   if (ended !== true) return ended;
   return p;
+}
+
+/**
+ * How large the result is made: a factor, a side in pixels or a box, or the variants of the
+ * setting. Each choice says how many passes it takes, since each pass is billed.
+ */
+async function targetStep(p: UpscaleParams, title: string, step: number, total: number, variantNames: string): Step<string> {
+  const current = p.target ?? '2x';
+  const passes = (factor: number) => (passesFor(factor) === 1 ? vscode.l10n.t('one pass') : vscode.l10n.t('{0} passes, each billed', passesFor(factor)));
+  const items = [
+    ...['2x', '1.5x', '3x', '4x'].map((f) => ({ label: f, description: passes(parseFloat(f)), value: f })),
+    { label: vscode.l10n.t('Width in pixels…'), description: vscode.l10n.t('the height in proportion'), value: 'width' },
+    { label: vscode.l10n.t('Height in pixels…'), description: vscode.l10n.t('the width in proportion'), value: 'height' },
+    { label: vscode.l10n.t('Fit within…'), description: vscode.l10n.t('the largest size within a box, such as 1024x768'), value: 'fit' },
+    { label: vscode.l10n.t('Variants'), description: variantNames, detail: vscode.l10n.t('each file the setting "ideogramUpscale.variants" names, resampled from one upscale'), value: variantsTarget },
+  ];
+  if (!items.some((i) => i.value === current)) items.unshift({ label: current, description: vscode.l10n.t('current'), value: current });
+  for (;;) {
+    const v = await pick(title, step, total, items, true, vscode.l10n.t('Target size (the service upscales up to 2x a pass)'), items.find((i) => i.value === current)?.value);
+    if (v === undefined || v === back) return v;
+    if (v !== 'width' && v !== 'height' && v !== 'fit') {
+      p.target = v;
+      return v;
+    }
+    const prompt = v === 'fit' ? vscode.l10n.t('The box to fit within, as WIDTHxHEIGHT in pixels') : v === 'width' ? vscode.l10n.t('The width in pixels') : vscode.l10n.t('The height in pixels');
+    const value = current.startsWith(`${v}:`) ? current.slice(v.length + 1) : '';
+    const given = await input(title, step, total, prompt, value, (s) => (parseTarget(`${v}:${s.trim()}`) ? undefined : targetProblem(`${v}:${s.trim()}`)));
+    if (given === undefined) return undefined;
+    if (given === back) continue;
+    p.target = `${v}:${given.trim()}`;
+    return p.target;
+  }
 }
 
 async function intStep(p: UpscaleParams, key: 'resemblance' | 'detail' | 'numImages', title: string, step: number, total: number, prompt: string): Step<string> {

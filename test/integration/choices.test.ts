@@ -10,7 +10,7 @@ import { activate, startEmulator, testKey, workspaceFile } from './helpers';
 const row = (text: string) => `.quick-input-widget .quick-input-list-row:has-text("${text}")`;
 const rows = '.quick-input-widget .quick-input-list .monaco-list-row';
 const box = '.quick-input-widget .quick-input-box input';
-const step = (n: number) => `.quick-input-widget .quick-input-title:has-text("(${n}/7)")`;
+const step = (n: number) => `.quick-input-widget .quick-input-title:has-text("(${n}/8)")`;
 const saved = (file: string) => readFile(join(env.outDir, file), 'utf8');
 
 describe('The quick picks start where the user left them', function () {
@@ -35,7 +35,7 @@ describe('The quick picks start where the user left them', function () {
       ...[2, 3, 4].flatMap((n) => [{ waitFor: step(n) }, { press: 'Enter' }]),
       { waitFor: step(5) },
       ...atMagic,
-      ...[6, 7].flatMap((n) => [{ waitFor: step(n) }, { press: 'Enter' }]),
+      ...[6, 7, 8].flatMap((n) => [{ waitFor: step(n) }, { press: 'Enter' }]),
     ]);
     return command;
   }

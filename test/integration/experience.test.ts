@@ -59,7 +59,7 @@ describe('The upscale experience, driven as a user drives it', function () {
     const command = runCommand(photo);
     const row = (text: string) => `.quick-input-widget .quick-input-list-row:has-text("${text}")`;
     const box = '.quick-input-widget .quick-input-box input';
-    const step = (n: number) => `.quick-input-widget .quick-input-title:has-text("(${n}/7)")`;
+    const step = (n: number) => `.quick-input-widget .quick-input-title:has-text("(${n}/8)")`;
     await ui([
       { waitFor: row('Customize…') },
       { click: row('Customize…') },
@@ -89,6 +89,9 @@ describe('The upscale experience, driven as a user drives it', function () {
       { press: 'Enter' },
       { waitFor: step(7) },
       { fill: box, value: '1234' },
+      { press: 'Enter' },
+      { waitFor: step(8) },
+      { waitFor: '.quick-input-widget .quick-input-list .monaco-list-row.focused:has-text("2x")' }, // the target: Enter keeps today's 2x
       { press: 'Enter' },
     ]);
     const summary = await command;

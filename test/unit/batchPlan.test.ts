@@ -28,6 +28,15 @@ const tree: ScannedImage[] = [
 ];
 
 describe('the folder plan', () => {
+  it('leaves out the variants an earlier run wrote beside their base, as upscaled copies', () => {
+    const plan = makePlan([image('img/logo.png', 128, 96), image('img/logo@2x.png', 256, 192), image('img/logo@3x.png', 384, 288), image('res/drawable-xxhdpi/ic.png', 300, 300)], {
+      ...rules,
+      variantPatterns: ['{name}@2x.{ext}', '{name}@3x.{ext}', '../drawable-xxhdpi/{name}.{ext}'],
+    });
+    assert.deepEqual(plan.candidates.map((c) => c.path), ['img/logo.png', 'res/drawable-xxhdpi/ic.png']);
+    assert.deepEqual(plan.skipped.map((s) => [s.image.path, s.reason]), [['img/logo@2x.png', 'output'], ['img/logo@3x.png', 'output']]);
+  });
+
   it('keeps what needs upscaling and says why the rest is left out', () => {
     const plan = makePlan(tree, rules);
     assert.deepEqual(plan.candidates.map((c) => c.path), ['assets/banner.webp', 'assets/logo.png', 'assets/photo.jpg', 'icons/app.PNG']);

@@ -68,14 +68,14 @@ describe('presets per path', () => {
     assert.equal(ruleFor('a.png', undefined), undefined);
   });
 
-  it('sends what a preset sets over the settings\' defaults', () => {
+  it('sends what a preset sets, its target size too, over the settings\' defaults', () => {
     const c = config(file);
     const defaults = { prompt: 'keep it', resemblance: 50, detail: 50, magicPrompt: 'AUTO' as const, numImages: 1 };
     const byId = new Map(allPresets(c).map((p) => [p.id, p]));
     assert.deepEqual([...byId.keys()], ['ui', 'photo', 'illustration', 'defaults', 'hero', 'tiny']);
     assert.deepEqual(presetParams(byId.get('ui')!, defaults), { prompt: 'keep it', resemblance: 90, detail: 20, magicPrompt: 'OFF', numImages: 1 });
     assert.deepEqual(presetParams(byId.get('defaults')!, defaults), defaults);
-    assert.deepEqual(presetParams(byId.get('hero')!, defaults), { ...defaults, resemblance: 60, detail: 70 });
+    assert.deepEqual(presetParams(byId.get('hero')!, defaults), { ...defaults, resemblance: 60, detail: 70, target: 'fit:1920x1080' });
   });
 
   it('names the line of a path mapped to a preset that does not exist', () => {

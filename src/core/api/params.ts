@@ -1,9 +1,12 @@
 import { t } from '../i18n';
+import { targetProblem } from '../images/target';
 import { v2FormFields, V2Params, v2ParamsProblem } from './v2';
 
 /**
- * The fields of `image_request`, as the v1 upscale endpoint documents them, and those of the v2
- * upscalers (a job keeps the model and factor it was sent with); `model` set means v2.
+ * The fields of `image_request`, as the v1 upscale endpoint documents them, those of the v2
+ * upscalers (a job keeps the model and factor it was sent with; `model` set means v2), and the
+ * run's target size (never sent: it decides how many passes the service makes and the size
+ * resampled to).
  */
 export interface UpscaleParams extends V2Params {
   prompt?: string;
@@ -13,7 +16,15 @@ export interface UpscaleParams extends V2Params {
   numImages?: number;
   /** Omitted for a random seed. */
   seed?: number;
+  /**
+   * A target size in the grammar of `core/images/target.ts` ("3x", "width:512", "fit:1024x768"),
+   * or `variants` for the files `ideogramUpscale.variants` names; "2x" (one pass) when absent.
+   */
+  target?: string;
 }
+
+/** The target that writes the variants of `ideogramUpscale.variants` instead of one result. */
+export const variantsTarget = 'variants';
 
 export const limits = {
   resemblance: { min: 1, max: 100 },
@@ -43,6 +54,7 @@ export function paramsProblem(p: UpscaleParams): string | undefined {
   if (p.prompt !== undefined && p.prompt.length > limits.promptLength) {
     return t('the prompt is longer than {0} characters', limits.promptLength);
   }
+  if (p.target !== undefined && p.target !== variantsTarget) return typeof p.target === 'string' ? targetProblem(p.target) : t('the target must be text such as "3x"');
   return undefined;
 }
 
@@ -66,6 +78,8 @@ export function paramsSummary(p: UpscaleParams): string {
   parts.push(t('resemblance {0}', p.resemblance ?? 50), t('detail {0}', p.detail ?? 50), t('magic prompt {0}', p.magicPrompt ?? 'AUTO'));
   const n = p.numImages ?? 1;
   parts.push(n === 1 ? t('1 image') : t('{0} images', n), p.seed === undefined ? t('random seed') : t('seed {0}', p.seed));
+  if (p.target === variantsTarget) parts.push(t('variants'));
+  else if (p.target !== undefined && p.target !== '2x') parts.push(t('to {0}', p.target));
   return parts.join(' · ');
 }
 

@@ -23,6 +23,8 @@ export interface PlanRules {
   maxUploadBytes: number;
   /** The name pattern of copies saved beside an original, such as `{name}@upscaled.{ext}`. */
   fileNamePattern: string;
+  /** The variants' patterns (`{name}@2x.{ext}`): files of those names beside their base are outputs too. */
+  variantPatterns?: string[];
   include?: string[];
   exclude?: string[];
 }
@@ -36,7 +38,9 @@ export interface Plan {
 
 /** Sorts the scan into what would be sent and what is left out, with the reason. */
 export function makePlan(images: readonly ScannedImage[], rules: PlanRules): Plan {
-  const output = outputMatcher(rules.fileNamePattern);
+  // A pattern into another folder (Android's densities) names files by their folder, not their name.
+  const matchers = [rules.fileNamePattern, ...(rules.variantPatterns ?? []).filter((p) => !p.includes('/'))].map(outputMatcher);
+  const output = (name: string) => matchers.some((m) => m(name));
   const included = rules.include?.length ? picomatch(rules.include, { dot: true, nocase: true }) : () => true;
   const excluded = rules.exclude?.length ? picomatch(rules.exclude, { dot: true, nocase: true }) : () => false;
   const plan: Plan = { candidates: [], skipped: [], totalBytes: 0 };

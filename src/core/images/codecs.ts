@@ -15,6 +15,11 @@ export interface Pixels {
 export interface Codecs {
   decode(bytes: Uint8Array): Promise<Pixels & { format: UpscalableFormat }>;
   encode(pixels: Pixels, format: UpscalableFormat, options?: { quality?: number }): Promise<Uint8Array>;
+  /**
+   * Scales to exactly `size` with a Lanczos-3 filter, colours weighted by alpha (so transparent
+   * pixels do not bleed their hidden colour into edges) and blended in linear light.
+   */
+  resize(pixels: Pixels, size: { width: number; height: number }): Promise<Pixels>;
 }
 
 /** Where each codec's WebAssembly file lies, relative to the folder `locate` is given. */
@@ -24,13 +29,14 @@ export const wasmFiles = {
   jpegEnc: 'jpeg/codec/enc/mozjpeg_enc.wasm',
   webpDec: 'webp/codec/dec/webp_dec.wasm',
   webpEnc: 'webp/codec/enc/webp_enc_simd.wasm',
+  resize: 'resize/lib/resize/pkg/squoosh_resize_bg.wasm',
 } as const;
 
 let loading: Promise<Codecs> | undefined;
 
 /**
- * Loads the WebAssembly codecs (jSquash: Squoosh's libpng/oxipng, MozJPEG and libwebp) on first
- * use. `wasmRoot` is the folder that holds the `@jsquash` packages' files as laid out in `wasmFiles`.
+ * Loads the WebAssembly codecs (jSquash: Squoosh's libpng/oxipng, MozJPEG and libwebp, and its
+ * resampler) on first use. `wasmRoot` is the folder that holds the `@jsquash` packages' files as laid out in `wasmFiles`.
  */
 export function loadCodecs(wasmRoot = jsquashRoot()): Promise<Codecs> {
   loading ??= instantiate(wasmRoot).catch((err: Error) => {
@@ -61,13 +67,14 @@ async function instantiate(root: string): Promise<Codecs> {
       readonly height: number,
     ) {}
   };
-  const [pngDec, pngEnc, jpegDec, jpegEnc, webpDec, webpEnc] = await Promise.all([
+  const [pngDec, pngEnc, jpegDec, jpegEnc, webpDec, webpEnc, resizer] = await Promise.all([
     import('@jsquash/png/decode.js'),
     import('@jsquash/png/encode.js'),
     import('@jsquash/jpeg/decode.js'),
     import('@jsquash/jpeg/encode.js'),
     import('@jsquash/webp/decode.js'),
     import('@jsquash/webp/encode.js'),
+    import('@jsquash/resize'),
   ]);
   const png = await module(wasmFiles.png);
   await Promise.all([
@@ -77,6 +84,8 @@ async function instantiate(root: string): Promise<Codecs> {
     jpegEnc.init(await module(wasmFiles.jpegEnc)),
     webpDec.init(await module(wasmFiles.webpDec)),
     webpEnc.init(await module(wasmFiles.webpEnc)),
+    // Given compiled: left to itself, the resampler would fetch its .wasm from beside its script.
+    resizer.initResize(await module(wasmFiles.resize)),
   ]);
   return {
     async decode(bytes) {
@@ -116,6 +125,13 @@ async function instantiate(root: string): Promise<Codecs> {
         case 'webp':
           return new Uint8Array(await webpEnc.default(image as never, { quality: options.quality ?? 90 }));
       }
+    },
+    async resize(pixels, size) {
+      if (!(Number.isInteger(size.width) && Number.isInteger(size.height) && size.width > 0 && size.height > 0)) throw new RangeError(`cannot resize to ${size.width}×${size.height}`);
+      // The resampler reads the whole buffer behind the pixels: give it one of exactly them.
+      const image = new (g.ImageData as new (d: Uint8ClampedArray, w: number, h: number) => ImageDataLike)(new Uint8ClampedArray(pixels.data), pixels.width, pixels.height);
+      const out = await resizer.default(image as never, { width: size.width, height: size.height, method: 'lanczos3', fitMethod: 'stretch', premultiply: true, linearRGB: false });
+      return { width: out.width, height: out.height, data: out.data };
     },
   };
 }

@@ -1,6 +1,6 @@
-import { hasMeaningfulAlpha, resizePixels } from './alpha';
+import { hasMeaningfulAlpha } from './alpha';
 import { loadCodecs, Pixels } from './codecs';
-import { Size, sniffFormat, UpscalableFormat } from './format';
+import { readSize, Size, sniffFormat, UpscalableFormat } from './format';
 
 export interface ConvertOptions {
   /** Quality (1-100) of a JPEG or WebP; the codecs' default (90) when absent. */
@@ -10,8 +10,8 @@ export interface ConvertOptions {
 }
 
 /**
- * Re-encodes an image as `to`, scaling it first when `resizeTo` differs from its size (Lanczos-3,
- * widened into an area filter when shrinking, with colours weighted by alpha).
+ * Re-encodes an image as `to`, scaling it first when `resizeTo` differs from its size (jSquash's
+ * Lanczos-3, with colours weighted by alpha).
  * A JPEG has no transparency, so transparent pixels are laid on white.
  * Bytes already in format `to` and needing no resize are returned as they are.
  */
@@ -24,7 +24,7 @@ export async function convertImage(bytes: Uint8Array, to: UpscalableFormat, opti
   const decoded = await codecs.decode(bytes);
   let pixels: Pixels = { width: decoded.width, height: decoded.height, data: decoded.data };
   if (resizeTo && (resizeTo.width !== pixels.width || resizeTo.height !== pixels.height)) {
-    pixels = resizePixels(pixels, resizeTo);
+    pixels = await codecs.resize(pixels, resizeTo);
   } else if (decoded.format === to) {
     return bytes;
   }
@@ -47,4 +47,17 @@ function flatten(p: Pixels, background: number): Pixels {
     data[i + 3] = 255;
   }
   return { width: p.width, height: p.height, data };
+}
+
+/**
+ * Resamples `result` (an image file) to `size` with jSquash's Lanczos-3 and encodes it in its own
+ * format; the bytes as they are when they have that size already.
+ */
+export async function resampleTo(result: Uint8Array, size: Size, quality?: number): Promise<Uint8Array> {
+  const now = readSize(result);
+  if (now && now.width === size.width && now.height === size.height) return result;
+  const codecs = await loadCodecs();
+  const decoded = await codecs.decode(result);
+  const resized = await codecs.resize(decoded, size);
+  return codecs.encode(resized, sniffFormat(result) as UpscalableFormat, { quality });
 }

@@ -1,4 +1,4 @@
-import { convertImage } from './convert';
+import { convertImage, resampleTo } from './convert';
 import { checkResult, withOriginalMetadata } from './resultChecks';
 
 /**
@@ -7,7 +7,7 @@ import { checkResult, withOriginalMetadata } from './resultChecks';
  * which on the extension host's own thread would hold up every other extension, and every other
  * job's requests.
  */
-export const imageTasks = { checkResult, convertImage, withOriginalMetadata };
+export const imageTasks = { checkResult, convertImage, resampleTo, withOriginalMetadata };
 
 export type ImageTasks = typeof imageTasks;
 export type ImageTask = keyof ImageTasks;

@@ -9,7 +9,7 @@ export interface Preset {
   label: string;
   /** Only what the preset sets; the rest comes from the settings' defaults (see `presetParams`). */
   params: UpscaleParams;
-  /** A target size as written ("2x", "width:512", "fit:1024x768"); kept for the resize step, not used here. */
+  /** A target size as written ("2x", "width:512", "fit:1024x768"): the run's `target` (see core/images/target.ts). */
   target?: string;
   builtIn: boolean;
 }
@@ -53,7 +53,7 @@ export function allPresets(config: PresetConfig | undefined): Preset[] {
 
 /** The parameters a preset sends: what it sets over the settings' defaults. */
 export function presetParams(preset: Preset, defaults: UpscaleParams): UpscaleParams {
-  return { ...defaults, ...preset.params };
+  return { ...defaults, ...preset.params, ...(preset.target ? { target: preset.target } : {}) };
 }
 
 /**
