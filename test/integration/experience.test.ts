@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { rename, writeFile } from 'node:fs/promises';
+import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { UpscaleSummary } from '../../src/commands/upscale';
@@ -97,8 +97,6 @@ describe('The upscale experience, driven as a user drives it', function () {
     const summary = await command;
     assert.equal(summary?.jobs[0].state, 'done');
     assert.deepEqual(emulator.stats.lastImageRequest, { prompt: 'sharper edges', resemblance: 80, detail: 70, magic_prompt_option: 'OFF', num_images: 2, seed: 1234 });
-    // Remembered for "Same as last time", also after a reload (checked by the reload suite).
-    await writeFile(join(env.outDir, 'last-params.json'), JSON.stringify(emulator.stats.lastImageRequest));
   });
 
   it('runs with "Same as last time" from the options argument, with no quick pick', async () => {

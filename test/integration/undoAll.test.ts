@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { Emulator } from '../emulator/server';
 import { env, ui } from '../support/handshake';
-import { undoAllRun } from '../support/undoAllRun';
 import { activate, sha256, startEmulator, testKey, until, upscale, workspaceFile } from './helpers';
 
 const fixtures = ['logo.png', 'photo.jpg', 'banner.webp'];
@@ -21,7 +20,6 @@ async function copies(folder: string, count: number): Promise<{ uris: vscode.Uri
   return { uris, hashes: await Promise.all(uris.map(sha256)) };
 }
 
-/** The second half is in undoAll.reload.test.ts: the last run here is undone after the window reloads. */
 describe('Undo all of a run\'s replaces', function () {
   let emulator: Emulator;
   const config = () => vscode.workspace.getConfiguration('ideogramUpscale');
@@ -67,23 +65,5 @@ describe('Undo all of a run\'s replaces', function () {
     const toast = '.notification-toast:has-text("Replaced 3 images.")';
     await ui([{ waitFor: toast, timeoutMs: 20_000 }, { click: `${toast} .monaco-button:has-text("Undo All")` }, { waitFor: '.notification-toast:has-text("Restored 3 originals.")' }]);
     assert.deepEqual(await Promise.all(uris.map(sha256)), hashes);
-  });
-
-  it('a folder run that replaces 10 images ends with "Replaced 10 images", left for Undo Last Replace after the reload', async () => {
-    emulator.reset({ key: testKey });
-    await config().update('output', 'replace', vscode.ConfigurationTarget.Global);
-    const { uris, hashes } = await copies(undoAllRun.folder, undoAllRun.count);
-    const plan = '.quick-input-widget .quick-input-title';
-    const run = vscode.commands.executeCommand('ideogramUpscale.upscaleFolder', workspaceFile(undoAllRun.folder));
-    await ui([
-      { waitFor: `${plan}:has-text("10 of 10 images")`, timeoutMs: 20_000 },
-      { click: '.quick-input-widget .monaco-button:has-text("OK")' },
-      { waitFor: '.quick-input-widget .quick-input-list-row:has-text("Settings\' defaults")' },
-      { click: '.quick-input-widget .quick-input-list-row:has-text("Settings\' defaults")' },
-    ]);
-    await run;
-    await until('all 10 are replaced', async () => (await Promise.all(uris.map(sha256))).every((h, i) => h !== hashes[i]), 60_000);
-    await ui([{ waitFor: '.notification-toast:has-text("Replaced 10 images.") .monaco-button:has-text("Undo All")', timeoutMs: 20_000 }]);
-    await writeFile(join(env.outDir, undoAllRun.file), JSON.stringify({ files: uris.map((u) => u.toString()), hashes }));
   });
 });
