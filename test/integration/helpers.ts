@@ -73,3 +73,16 @@ export const panel = {
   card: (fileName: string) => `section.job[aria-label="${fileName}"]`,
   button: (fileName: string, label: string) => `section.job[aria-label="${fileName}"] >> role=button[name="${label}"]`,
 };
+
+/** `count` copies of the fixtures (logo.png, photo.jpg, banner.webp in turn) in `folder`, and the SHA-256 of each as it was. */
+export async function fixtureCopies(folder: string, count: number): Promise<{ uris: vscode.Uri[]; hashes: string[] }> {
+  const fixtures = ['logo.png', 'photo.jpg', 'banner.webp'];
+  const uris: vscode.Uri[] = [];
+  for (let i = 0; i < count; i++) {
+    const name = fixtures[i % fixtures.length];
+    const uri = workspaceFile(`${folder}/${i}-${name}`);
+    await vscode.workspace.fs.copy(workspaceFile(`assets/${name}`), uri, { overwrite: true });
+    uris.push(uri);
+  }
+  return { uris, hashes: await Promise.all(uris.map(sha256)) };
+}

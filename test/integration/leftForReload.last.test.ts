@@ -5,27 +5,13 @@ import * as vscode from 'vscode';
 import { Emulator } from '../emulator/server';
 import { env, ui } from '../support/handshake';
 import { undoAllRun } from '../support/undoAllRun';
-import { activate, sha256, startEmulator, testKey, until, workspaceFile } from './helpers';
+import { activate, fixtureCopies, sha256, startEmulator, testKey, until, workspaceFile } from './helpers';
 
 /**
  * What the reload phase checks, left at the very end of phase 1 (index.ts runs `*.last.test.ts`
  * after every other file), so that no later test replaces another file or chooses other
  * parameters before the window reloads.
  */
-const fixtures = ['logo.png', 'photo.jpg', 'banner.webp'];
-
-/** `count` copies of the fixtures in `folder`, and the SHA-256 of each as it was. */
-async function copies(folder: string, count: number): Promise<{ uris: vscode.Uri[]; hashes: string[] }> {
-  const uris: vscode.Uri[] = [];
-  for (let i = 0; i < count; i++) {
-    const name = fixtures[i % fixtures.length];
-    const uri = workspaceFile(`${folder}/${i}-${name}`);
-    await vscode.workspace.fs.copy(workspaceFile(`assets/${name}`), uri, { overwrite: true });
-    uris.push(uri);
-  }
-  return { uris, hashes: await Promise.all(uris.map(sha256)) };
-}
-
 describe('Left for the reload', function () {
   let emulator: Emulator;
   const config = () => vscode.workspace.getConfiguration('ideogramUpscale');
@@ -44,7 +30,7 @@ describe('Left for the reload', function () {
   it('a folder run that replaces 10 images ends with "Replaced 10 images", left for Undo Last Replace after the reload', async () => {
     emulator.reset({ key: testKey });
     await config().update('output', 'replace', vscode.ConfigurationTarget.Global);
-    const { uris, hashes } = await copies(undoAllRun.folder, undoAllRun.count);
+    const { uris, hashes } = await fixtureCopies(undoAllRun.folder, undoAllRun.count);
     const plan = '.quick-input-widget .quick-input-title';
     const run = vscode.commands.executeCommand('ideogramUpscale.upscaleFolder', workspaceFile(undoAllRun.folder));
     await ui([

@@ -4,21 +4,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { Emulator } from '../emulator/server';
 import { env, ui } from '../support/handshake';
-import { activate, sha256, startEmulator, testKey, until, upscale, workspaceFile } from './helpers';
-
-const fixtures = ['logo.png', 'photo.jpg', 'banner.webp'];
-
-/** `count` copies of the fixtures in `folder`, and the SHA-256 of each as it was. */
-async function copies(folder: string, count: number): Promise<{ uris: vscode.Uri[]; hashes: string[] }> {
-  const uris: vscode.Uri[] = [];
-  for (let i = 0; i < count; i++) {
-    const name = fixtures[i % fixtures.length];
-    const uri = workspaceFile(`${folder}/${i}-${name}`);
-    await vscode.workspace.fs.copy(workspaceFile(`assets/${name}`), uri, { overwrite: true });
-    uris.push(uri);
-  }
-  return { uris, hashes: await Promise.all(uris.map(sha256)) };
-}
+import { activate, fixtureCopies, sha256, startEmulator, testKey, until, upscale } from './helpers';
 
 describe('Undo all of a run\'s replaces', function () {
   let emulator: Emulator;
@@ -37,7 +23,7 @@ describe('Undo all of a run\'s replaces', function () {
 
   it('one notification for the run, "Undo All" restores the others and names the file that changed since', async () => {
     emulator.reset({ key: testKey });
-    const { uris, hashes } = await copies('undo-some', 3);
+    const { uris, hashes } = await fixtureCopies('undo-some', 3);
     const summary = await upscale(uris, { params: 'defaults', output: 'replace' });
     assert.deepEqual(summary?.jobs.map((j) => j.replaced), [true, true, true], summary?.jobs.map((j) => j.error).join('; '));
     const toast = '.notification-toast:has-text("Replaced 3 images.")';
@@ -56,7 +42,7 @@ describe('Undo all of a run\'s replaces', function () {
 
   it('"Replace all" in the panel replaces the last run\'s images as one: one notification, and its "Undo All"', async () => {
     emulator.reset({ key: testKey });
-    const { uris, hashes } = await copies('replace-all', 3);
+    const { uris, hashes } = await fixtureCopies('replace-all', 3);
     const summary = await upscale(uris, { params: 'defaults', output: 'ask' });
     assert.deepEqual(summary?.jobs.map((j) => j.state), ['done', 'done', 'done']);
     const button = '#toolbar >> role=button[name="Replace all of the last run (3)"]';
