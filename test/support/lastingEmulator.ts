@@ -30,7 +30,7 @@ export async function startLastingEmulator(options: Partial<EmulatorOptions>, in
   return (JSON.parse(readFileSync(infoFile, 'utf8')) as { url: string }).url;
 }
 
-export function lastingEmulatorStats(infoFile: string): Omit<EmulatorStats, 'lastHeaders'> {
+export function lastingEmulatorStats(infoFile: string): Omit<EmulatorStats, 'lastHeaders'> & { v2: Emulator['v2']['stats'] } {
   return JSON.parse(readFileSync(`${infoFile}.stats`, 'utf8'));
 }
 
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   const stopAt = Date.now() + lifetimeMs;
   const timer = setInterval(() => {
     const { lastHeaders: _headers, ...stats } = emulator.stats;
-    writeFileSync(`${infoFile}.stats.tmp`, JSON.stringify(stats));
+    writeFileSync(`${infoFile}.stats.tmp`, JSON.stringify({ ...stats, v2: emulator.v2.stats }));
     renameSync(`${infoFile}.stats.tmp`, `${infoFile}.stats`);
     if (existsSync(`${infoFile}.stop`) || Date.now() > stopAt) {
       clearInterval(timer);
