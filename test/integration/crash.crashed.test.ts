@@ -2,14 +2,14 @@ import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import { crashEmulatorInfo, crashRun } from '../support/crashRun';
+import { crashEmulatorInfo, crashRun, crashV2Run } from '../support/crashRun';
 import { env, report, ui } from '../support/handshake';
 import { lastingEmulatorStats, stopLastingEmulator } from '../support/lastingEmulator';
-import { activate, until, workspaceFile } from './helpers';
+import { activate, decodeFile, exists, until, workspaceFile } from './helpers';
 
 /** Runs in the extension host VS Code started again after the crash at the end of the Chinese phase. */
 describe('After the extension host crashed', () => {
-  it('offers the interrupted run and resumes it by polling: every image saved, none uploaded again', async function () {
+  it('offers the interrupted run and the generation and resumes them by polling: every image saved, none uploaded again', async function () {
     const info = crashEmulatorInfo(env.outDir);
     if (!existsSync(info)) this.skip();
     this.timeout(120_000);
@@ -24,11 +24,22 @@ describe('After the extension host crashed', () => {
       const folder = workspaceFile(crashRun.folder).fsPath;
       const saved = async () => (await readdir(folder)).filter((f) => f.includes('@upscaled') && !f.startsWith('.'));
       await until('every image of the run is saved', async () => (await saved()).length === crashRun.names.length, 90_000);
+      // The generation of Ideogram's current upscalers, offered on its own and resumed by polling its id.
+      const v2Offer = `.notification-toast:has-text("${crashV2Run.folder}/")`;
+      await ui([{ waitFor: v2Offer, timeoutMs: 30_000 }, { click: `${v2Offer} .monaco-button:has-text("继续")` }]);
+      const v2Source = workspaceFile(`${crashV2Run.folder}/${crashV2Run.name}`);
+      const v2Copy = workspaceFile(`${crashV2Run.folder}/${crashV2Run.name.replace('.png', '@upscaled.png')}`);
+      await until('the generation\'s result is saved', () => exists(v2Copy), 60_000);
+      const [original, result] = [await decodeFile(v2Source), await decodeFile(v2Copy)];
+      assert.deepEqual([result.width, result.height], [original.width * 2, original.height * 2]);
       const stats = lastingEmulatorStats(info);
-      assert.equal(stats.submits, crashRun.names.length, 'each image was uploaded once, before the crash');
-      report(`      crash: ${crashRun.names.length} images at the service when the extension host was killed, ${(await saved()).length} saved after it started again, ${stats.submits} uploads`);
+      assert.equal(stats.submits, crashRun.names.length + 1, 'each image was uploaded once, before the crash');
+      assert.ok(stats.v2.generationQueries > 0, 'the generation was polled');
+      assert.deepEqual(stats.v2.contractViolations, []);
+      report(`      crash: ${crashRun.names.length} images and 1 generation of the v2 upscalers at the service when the extension host was killed, ${(await saved()).length} + 1 saved after it started again, ${stats.submits} uploads`);
     } finally {
       stopLastingEmulator(info);
+      await vscode.workspace.getConfiguration('ideogramUpscale').update('ideogramBaseUrl', undefined, vscode.ConfigurationTarget.Global);
     }
   });
 });

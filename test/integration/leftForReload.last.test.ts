@@ -4,14 +4,14 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { Emulator } from '../emulator/server';
 import { env, ui } from '../support/handshake';
-import { startLastingEmulator } from '../support/lastingEmulator';
-import { undoAllRun, v2ReloadRun } from '../support/undoAllRun';
-import { activate, fixtureCopies, panel, sha256, startEmulator, testKey, until, upscale, workspaceFile } from './helpers';
+import { undoAllRun } from '../support/undoAllRun';
+import { activate, fixtureCopies, sha256, startEmulator, testKey, until, workspaceFile } from './helpers';
 
 /**
- * What the reload phase checks, left at the very end of phase 1 (index.ts runs `*.last.test.ts`
- * after every other file), so that no later test replaces another file or chooses other
- * parameters before the window reloads.
+ * What the reload phase checks, left at the end of phase 1 (index.ts runs `*.last.test.ts` after
+ * every other file, in name order: windowCloses.last.test.ts, whose run of 200 images the reload
+ * must cut midway, comes after this), so that no later test replaces another file or chooses
+ * other parameters before the window reloads.
  */
 describe('Left for the reload', function () {
   let emulator: Emulator;
@@ -44,20 +44,6 @@ describe('Left for the reload', function () {
     await until('all 10 are replaced', async () => (await Promise.all(uris.map(sha256))).every((h, i) => h !== hashes[i]), 60_000);
     await ui([{ waitFor: '.notification-toast:has-text("Replaced 10 images.") .monaco-button:has-text("Undo All")', timeoutMs: 20_000 }]);
     await writeFile(join(env.outDir, undoAllRun.file), JSON.stringify({ files: uris.map((u) => u.toString()), hashes }));
-  });
-
-  it('a generation of Ideogram\'s current upscalers under way, for the reload to interrupt', async () => {
-    // A service in a process of its own, so that it outlives the reload with the generation it is making.
-    const url = await startLastingEmulator({ key: v2ReloadRun.key, shape: 'sync', taskMs: 40_000 }, v2ReloadRun.info(env.outDir));
-    await config().update('service', 'ideogramV2', vscode.ConfigurationTarget.Global);
-    await config().update('ideogramBaseUrl', url, vscode.ConfigurationTarget.Global);
-    await vscode.commands.executeCommand('ideogramUpscale.setApiKey', v2ReloadRun.key);
-    const source = workspaceFile(`${v2ReloadRun.folder}/${v2ReloadRun.name}`);
-    await vscode.workspace.fs.copy(workspaceFile('assets/logo.png'), source, { overwrite: true });
-    void upscale([source], { params: 'defaults', output: 'nextToOriginal', batch: `${v2ReloadRun.folder}/` });
-    await ui([{ waitFor: `${panel.card(v2ReloadRun.name)}.state-waiting`, frame: 'panel', timeoutMs: 30_000 }]);
-    // The job keeps the service it was sent to; the tests after the reload use the gateway.
-    await config().update('service', undefined, vscode.ConfigurationTarget.Global);
   });
 
   it('the last parameters chosen in the quick pick, for "Same as last time" after the reload', async () => {
