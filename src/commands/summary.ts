@@ -92,8 +92,9 @@ function summaryJob(job: JobRecord): SummaryJob {
     params: job.params,
     seed: kept?.seed,
     service: job.service === 'gateway' ? vscode.l10n.t('API gateway') : job.service === 'ideogram' ? vscode.l10n.t('Ideogram') : job.service,
-    billed: job.results.length,
+    billed: job.results.length * (job.passes ?? 1),
     price: job.price,
+    billedUsdMicros: job.billedUsdMicros,
   };
 }
 

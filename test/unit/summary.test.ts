@@ -52,4 +52,22 @@ describe('the summary for a pull request', () => {
     assert.match(text, /\*\*0\.06 USD \+ 0\.5 CNY\*\* \|\n$/);
     assert.match(summaryMarkdown([jobs[0]]), /\*\*Total: 1 image\*\*/);
   });
+
+  it('shows the model and factor of Ideogram\'s current upscalers and what the service said it billed', () => {
+    const v2: SummaryJob = {
+      file: 'icons/logo.png',
+      done: true,
+      before: { width: 100, height: 50, bytes: 2000 },
+      after: { width: 400, height: 200, bytes: 30_000 },
+      preset: "Settings' defaults",
+      params: { model: 'topaz-text-refine', upscaleFactor: 'x4' },
+      service: "Ideogram's current upscalers",
+      billed: 1,
+      price: usd,
+      billedUsdMicros: 30_000,
+    };
+    const text = summaryMarkdown([v2, jobs[0]]);
+    assert.match(text, /\| `icons\/logo\.png` \| 100×50 → 400×200 \| 2 KB → 29\.3 KB \| topaz-text-refine · x4 \| — \| Ideogram's current upscalers \| 0\.03 USD \|/);
+    assert.match(text, /\*\*0\.09 USD\*\* \|\n$/);
+  });
 });

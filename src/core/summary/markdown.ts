@@ -24,6 +24,8 @@ export interface SummaryJob {
   /** Results the service billed (withheld ones too). */
   billed: number;
   price?: { perResult: number; currency: string };
+  /** What the service said it billed, in millionths of a dollar (Ideogram's current upscalers report it). */
+  billedUsdMicros?: number;
 }
 
 /**
@@ -40,10 +42,11 @@ export function summaryMarkdown(jobs: readonly SummaryJob[]): string {
         `\`${job.file.replace(/`/g, "'")}\``,
         `${dims(job.before)} → ${dims(job.after)}`,
         `${bytes(job.before?.bytes)} → ${bytes(job.after?.bytes)}`,
-        job.preset ?? paramsSummary(job.params),
+        // The v2 upscalers' model and factor are what a reviewer needs; a preset name would hide them.
+        job.params.model !== undefined ? paramsSummary(job.params) : (job.preset ?? paramsSummary(job.params)),
         job.seed === undefined ? '—' : String(job.seed),
         job.service ?? '—',
-        job.price ? `${amount(job.billed * job.price.perResult)} ${job.price.currency}` : '—',
+        priceOf(job) ? `${amount(priceOf(job)!.amount)} ${priceOf(job)!.currency}` : '—',
       ]),
     );
   }
@@ -77,6 +80,15 @@ function amount(value: number): string {
 /** Summed per currency: a run priced in two is told as two sums. */
 function totalPrice(rows: readonly SummaryJob[]): string {
   const sums = new Map<string, number>();
-  for (const job of rows) if (job.price) sums.set(job.price.currency, (sums.get(job.price.currency) ?? 0) + job.billed * job.price.perResult);
+  for (const job of rows) {
+    const price = priceOf(job);
+    if (price) sums.set(price.currency, (sums.get(price.currency) ?? 0) + price.amount);
+  }
   return sums.size ? [...sums].map(([currency, sum]) => `${amount(sum)} ${currency}`).join(' + ') : '—';
+}
+
+/** What the service said it billed where it said so, else the results at the price per result. */
+function priceOf(job: SummaryJob): { amount: number; currency: string } | undefined {
+  if (job.billedUsdMicros !== undefined) return { amount: job.billedUsdMicros / 1e6, currency: 'USD' };
+  return job.price && { amount: job.billed * job.price.perResult, currency: job.price.currency };
 }
