@@ -52,7 +52,8 @@ describe('Left for the reload', function () {
     const photo = workspaceFile('left-for-reload/photo.jpg');
     await vscode.workspace.fs.copy(workspaceFile('assets/photo.jpg'), photo, { overwrite: true });
     const run = vscode.commands.executeCommand('ideogramUpscale.upscale', photo);
-    const row = (text: string) => `.quick-input-widget .quick-input-list-row:has-text("${text}")`;
+    // Visible rows only: the list keeps hidden rows of earlier steps (an "Illustration" would match "On").
+    const row = (text: string) => `.quick-input-widget .quick-input-list-row:visible:has-text("${text}")`;
     const box = '.quick-input-widget .quick-input-box input';
     const step = (n: number) => `.quick-input-widget .quick-input-title:has-text("(${n}/8)")`;
     const next = (n: number, value: string) => [{ waitFor: step(n) }, { fill: box, value }, { press: 'Enter' }];
