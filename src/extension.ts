@@ -21,7 +21,7 @@ import { afterStartupMs, StorageKeeper } from './jobs/storage';
 import { UndoStack } from './jobs/undoStack';
 import { ResultsPanel } from './panel/resultsPanel';
 import { ApiKeyStore } from './secrets';
-import { readSettings } from './settings';
+import { readSettings, watchSettings } from './settings';
 import { runningJobsStatus } from './ui/statusBar';
 
 /** What the extension offers other extensions (and its benchmark): figures about itself. */
@@ -35,6 +35,7 @@ export function activate(context: vscode.ExtensionContext): IdeogramUpscaleApi {
   const started = performance.now();
   setTranslator(vscode.l10n.t);
   const log = vscode.window.createOutputChannel('Ideogram Upscale', { log: true });
+  context.subscriptions.push(watchSettings());
   // Per workspace, so the panel lists this workspace's earlier results.
   const storageDir = (context.storageUri ?? context.globalStorageUri).fsPath;
   const keys = new ApiKeyStore(context.secrets);

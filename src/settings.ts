@@ -41,7 +41,31 @@ export interface Settings {
 
 const section = 'ideogramUpscale';
 
+/** The settings as last read; dropped when they change. A batch asks for them several times an image. */
+let cached: Settings | undefined;
+let watching = false;
+
 export function readSettings(): Settings {
+  if (watching) return (cached ??= read());
+  return read();
+}
+
+/**
+ * Keeps what `readSettings` read until the settings change (or a workspace is trusted, which lets
+ * its own values apply). Made once, in activate(); until then every call reads them afresh.
+ */
+export function watchSettings(): vscode.Disposable {
+  watching = true;
+  cached = undefined;
+  const forget = () => (cached = undefined);
+  return vscode.Disposable.from(
+    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(section) && forget()),
+    vscode.workspace.onDidGrantWorkspaceTrust(forget),
+    { dispose: () => ((watching = false), forget()) },
+  );
+}
+
+function read(): Settings {
   const config = vscode.workspace.getConfiguration(section);
   const int = (key: string, fallback: number, min: number, max: number) => clamp(Math.round(config.get<number>(key, fallback)), min, max, fallback);
   const output = config.get<string>('output', 'ask');
