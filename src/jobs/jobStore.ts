@@ -276,9 +276,13 @@ export class JobStore implements vscode.Disposable {
   /** Through a temporary file and a rename: a crash leaves the old record or the new, never half of one. */
   private async write(job: MutableJob, text: string): Promise<void> {
     try {
-      await mkdir(job.dir, { recursive: true });
       const temp = join(job.dir, 'job.json.part');
-      await writeFile(temp, text);
+      // The folder is made by the first write only: a batch writes each record several times.
+      await writeFile(temp, text).catch(async (err: NodeJS.ErrnoException) => {
+        if (err.code !== 'ENOENT') throw err;
+        await mkdir(job.dir, { recursive: true });
+        await writeFile(temp, text);
+      });
       await rename(temp, join(job.dir, 'job.json'));
     } catch (err) {
       this.log.warn(`could not record job ${job.id}: ${(err as Error).message}`);
