@@ -8,7 +8,7 @@ import { dims, format, formatBytes, formatElapsed, fromLine } from './words';
 /** One job's card, built afresh from its JobView (the page merges it into the one shown), and the toolbar. */
 
 const stateIcon: Record<JobState, string> = {
-  queued: 'loading codicon-modifier-spin',
+  queued: 'clock',
   uploading: 'loading codicon-modifier-spin',
   waiting: 'loading codicon-modifier-spin',
   downloading: 'loading codicon-modifier-spin',
