@@ -100,6 +100,8 @@ export interface EmulatorStats {
   acceptedByName: Record<string, number>;
   /** The `image_request` of each upload, parsed, by file name, in the order received. */
   requestsByName: Record<string, Record<string, unknown>[]>;
+  /** When each upload and each task query arrived (Date.now()), for the bench's account of a batch's rounds. */
+  arrivals: { submits: number[]; queries: number[] };
 }
 
 interface Task {
@@ -122,7 +124,7 @@ export class Emulator {
   options: EmulatorOptions;
   /** The `image_file` of the last upload, as received. */
   private lastFile: Blob | undefined;
-  readonly stats: EmulatorStats = { submits: 0, taskQueries: 0, downloads: 0, lastHeaders: {}, lastImageRequest: undefined, faultsServed: 0, maxInFlight: 0, inflightRefusals: 0, acceptedByName: {}, requestsByName: {} };
+  readonly stats: EmulatorStats = { submits: 0, taskQueries: 0, downloads: 0, lastHeaders: {}, lastImageRequest: undefined, faultsServed: 0, maxInFlight: 0, inflightRefusals: 0, acceptedByName: {}, requestsByName: {}, arrivals: { submits: [], queries: [] } };
   /** Images of uploads being answered right now (a task's count from its creation until it ends). */
   private answering = 0;
   private readonly files = new Map<string, { bytes: Uint8Array; mime: string }>();
@@ -192,7 +194,7 @@ export class Emulator {
   /** Back to the options given and zeroed counters. */
   reset(options: Partial<EmulatorOptions> = {}): void {
     this.options = { ...defaults, ...options };
-    Object.assign(this.stats, { submits: 0, taskQueries: 0, downloads: 0, lastHeaders: {}, lastImageRequest: undefined, faultsServed: 0, maxInFlight: 0, inflightRefusals: 0, acceptedByName: {}, requestsByName: {} });
+    Object.assign(this.stats, { submits: 0, taskQueries: 0, downloads: 0, lastHeaders: {}, lastImageRequest: undefined, faultsServed: 0, maxInFlight: 0, inflightRefusals: 0, acceptedByName: {}, requestsByName: {}, arrivals: { submits: [], queries: [] } });
     this.lastFile = undefined;
     this.v2.reset();
   }
@@ -218,6 +220,7 @@ export class Emulator {
     if (req.method === 'POST' && (path === '/ideogram/upscale' || path === '/upscale' || v2 === 'submit')) {
       // Every upload counts, accepted or not: each one may cost the user money.
       this.stats.submits++;
+      this.stats.arrivals.submits.push(Date.now());
       this.stats.lastHeaders = req.headers;
       if (!this.authorised(req, path === '/ideogram/upscale' ? 'bearer' : 'api-key')) {
         return json(res, 401, { error: { message: 'Invalid API key', type: 'invalid_request_error' }, request_id: requestId() });
@@ -377,6 +380,7 @@ export class Emulator {
 
   private query(id: string, res: ServerResponse): void {
     this.stats.taskQueries++;
+    this.stats.arrivals.queries.push(Date.now());
     const fault = this.takeFault('query');
     if (fault && answerWithStatus(fault, res, requestId())) return;
     const limited = this.options.rateLimitQueries ?? 0;
