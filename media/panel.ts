@@ -1,4 +1,5 @@
 import type { JobView, ResultAction, ToPanel } from '../src/shared/protocol';
+import { applyChange } from '../src/shared/protocol';
 import { isEnded } from '../src/shared/jobState';
 import { jobCard, replaceAllPicks, toolbarContent } from './cards';
 import { el, morph, morphChildren } from './dom';
@@ -30,20 +31,16 @@ window.addEventListener('message', (event: MessageEvent<ToPanel>) => {
   } else if (!loaded) {
     // Before the first `jobs` message nothing is shown; that message carries every job as it is then.
     return;
-  } else if (message.type === 'job') {
-    const isNew = !jobs.has(message.job.id);
-    jobs.set(message.job.id, message.job);
-    if (isNew) addNewest(message.job);
-    else renderJob(message.job);
+  } else if (message.type === 'changes') {
+    for (const change of message.jobs) {
+      const known = jobs.get(change.id);
+      const job = applyChange(known, change);
+      jobs.set(job.id, job);
+      if (known) renderJob(job);
+      else addNewest(job);
+    }
     // Whether "Replace all" is offered, and for how many, follows the jobs.
     morphChildren(toolbar, toolbarContent());
-  } else if (message.type === 'state') {
-    const job = jobs.get(message.jobId);
-    if (job) {
-      const moved = { ...job, state: message.state };
-      jobs.set(job.id, moved);
-      renderJob(moved);
-    }
   }
   keepTicking();
 });

@@ -3,7 +3,7 @@ import { basename, relative, sep } from 'node:path';
 import * as vscode from 'vscode';
 import { paramsSummary } from '../core/api/params';
 import { JobRecord, JobStore, StoredImage } from '../jobs/jobStore';
-import { FromPanel, ImageView, JobView, Labels, parseFromPanel, ResultAction, ToPanel } from '../shared/protocol';
+import { changeBetween, FromPanel, ImageView, JobChange, JobView, Labels, parseFromPanel, ResultAction, ToPanel } from '../shared/protocol';
 
 export interface PanelHandlers {
   onResultAction(action: ResultAction, job: JobRecord, resultId: string): void;
@@ -28,8 +28,8 @@ export class ResultsPanel implements vscode.Disposable {
   }
 
   private readonly disposables: vscode.Disposable[] = [];
-  /** The state of each job as the page last heard it; later phase changes go as small messages. */
-  private readonly sent = new Map<string, JobRecord['state']>();
+  /** Each job as the page last heard of it: later messages carry only what changed. */
+  private readonly sent = new Map<string, JobView>();
   /** Whether the page has spoken since it was last loaded, and how often it was loaded. */
   private pageStarted = false;
   private pageLoads = 0;
@@ -148,30 +148,34 @@ export class ResultsPanel implements vscode.Disposable {
         void this.postAll();
         return;
       }
-      for (const id of ids) {
-        const current = this.jobs.find(id);
-        if (current) void this.postChange(current);
-      }
+      const changes = ids.flatMap((id) => {
+        const job = this.jobs.find(id);
+        return (job && this.changeOf(job)) || [];
+      });
+      if (changes.length) void this.post({ type: 'changes', jobs: changes });
     }, coalesceMs);
   }
 
   /** Every job as it is now: what the page shows is replaced by it. */
   private postAll(): Thenable<boolean> {
+    const views = this.jobs.jobs.map((j) => this.view(j));
     this.sent.clear();
-    for (const job of this.jobs.jobs) this.sent.set(job.id, job.state);
+    for (const view of views) this.sent.set(view.id, view);
     const base = `${this.panel.webview.asWebviewUri(vscode.Uri.file(this.storageDir)).toString()}/`;
-    return this.post({ type: 'jobs', jobs: this.jobs.jobs.map((j) => this.view(j)), base });
+    return this.post({ type: 'jobs', jobs: views, base });
   }
 
-  /** One message per change, and a small one while a job only moves from phase to phase. */
-  private postChange(job: JobRecord): Thenable<boolean> {
-    const phase = job.state === 'uploading' || job.state === 'waiting' || job.state === 'downloading';
+  /**
+   * What the page has not heard of a job: all of it if it is new, else the fields that differ. A
+   * queued job's own steps (its start, its source kept) wait until it moves on.
+   */
+  private changeOf(job: JobRecord): JobChange | undefined {
     const known = this.sent.get(job.id);
-    this.sent.set(job.id, job.state);
-    // A queued job's own steps (its start, its source kept) show once it moves on, in one message.
-    if (known === job.state && (phase || job.state === 'queued')) return Promise.resolve(true);
-    if (phase && known !== undefined && known !== 'queued') return this.post({ type: 'state', jobId: job.id, state: job.state });
-    return this.post({ type: 'job', job: this.view(job) });
+    if (known?.state === 'queued' && job.state === 'queued') return undefined;
+    const view = this.view(job);
+    this.sent.set(job.id, view);
+    if (!known) return view;
+    return changeBetween(known, view);
   }
 
   private post(message: ToPanel): Thenable<boolean> {

@@ -55,13 +55,41 @@ export interface JobView {
   results: ResultView[];
 }
 
+/**
+ * What changed in one job since the page last heard of it: the fields that differ, and those that
+ * are gone (`unset`). A job the page has not heard of comes whole.
+ */
+export type JobChange = Partial<JobView> & { id: string; unset?: (keyof JobView)[] };
+
 export type ToPanel =
   /** Every job, oldest first (on load and after a reload); `base` is the webview URI that image sources are relative to. */
   | { type: 'jobs'; jobs: JobView[]; base: string }
-  /** A job was added, ended, or its results changed. */
-  | { type: 'job'; job: JobView }
-  /** A running job moved on (uploading, waiting, downloading): the rest is as last sent. */
-  | { type: 'state'; jobId: string; state: JobState };
+  /** The jobs added or changed within a few milliseconds, in one message. */
+  | { type: 'changes'; jobs: JobChange[] };
+
+/** What `now` changes of `before` (the same job), or undefined when nothing the page shows differs. */
+export function changeBetween(before: JobView, now: JobView): JobChange | undefined {
+  const change: JobChange = { id: now.id };
+  const fields = change as Record<string, unknown>;
+  const unset: (keyof JobView)[] = [];
+  for (const key of new Set([...Object.keys(now), ...Object.keys(before)]) as Set<keyof JobView>) {
+    if (now[key] === undefined) {
+      if (before[key] !== undefined) unset.push(key);
+    } else if (JSON.stringify(now[key]) !== JSON.stringify(before[key])) {
+      fields[key] = now[key];
+    }
+  }
+  if (unset.length) change.unset = unset;
+  return Object.keys(change).length > 1 ? change : undefined;
+}
+
+/** A job as the page knows it, with a change applied. */
+export function applyChange(known: JobView | undefined, change: JobChange): JobView {
+  const { unset, ...fields } = change;
+  const job = { ...known, ...fields } as JobView;
+  for (const key of unset ?? []) delete (job as Partial<JobView>)[key];
+  return job;
+}
 
 export const resultActions = ['replace', 'saveNext', 'saveAs', 'open', 'reveal', 'runAgain', 'undo'] as const;
 export type ResultAction = (typeof resultActions)[number];

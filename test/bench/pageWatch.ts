@@ -2,9 +2,10 @@ import type { Frame } from 'playwright-core';
 
 /** What the results panel's page did while the batch ran. */
 export interface PageWatch {
-  /** Messages that update one job's card (`job`, `state`) for a card already shown. */
+  /** Changes of a card already shown, and the messages that carried them. */
   updates: number;
-  /** Of those, how many changed some other card, and the most cards one changed. */
+  messagesUpdating: number;
+  /** Of those messages, how many changed a card they did not name, and the most cards one changed. */
   touchingOthers: number;
   mostOthers: number;
   /** Cards that a message added. */
@@ -21,7 +22,7 @@ export interface PageWatch {
  * belong to counted. Written as a string: it runs in the page, which this project compiles apart.
  */
 const script = `(() => {
-  const watch = { updates: 0, touchingOthers: 0, mostOthers: 0, added: 0, clockWrites: 0, byType: {} };
+  const watch = { updates: 0, messagesUpdating: 0, touchingOthers: 0, mostOthers: 0, added: 0, clockWrites: 0, byType: {} };
   const app = document.getElementById('app');
   const cardOf = (node) => (node.nodeType === 1 ? node : node.parentElement)?.closest('.job')?.dataset.jobId;
   const observer = new MutationObserver((records) => { watch.clockWrites += records.length; });
@@ -31,13 +32,20 @@ const script = `(() => {
     const m = event.data;
     const type = m && typeof m.type === 'string' ? m.type : 'other';
     watch.byType[type] = (watch.byType[type] || 0) + 1;
-    const own = m && m.type === 'job' ? m.job.id : m && m.type === 'state' ? m.jobId : undefined;
-    if (!own) return;
-    const isNew = records.some((r) => r.target === app && [...r.addedNodes].some((n) => n.dataset && n.dataset.jobId === own));
-    if (isNew) { watch.added++; return; }
+    if (!m || m.type !== 'changes') return;
+    const own = new Set(m.jobs.map((j) => j.id));
+    const added = new Set();
+    for (const r of records) {
+      if (r.target !== app) continue;
+      for (const n of r.addedNodes) if (n.dataset && own.has(n.dataset.jobId)) added.add(n.dataset.jobId);
+    }
+    watch.added += added.size;
     const others = new Set();
-    for (const r of records) { const card = cardOf(r.target); if (card && card !== own) others.add(card); }
-    watch.updates++;
+    for (const r of records) { const card = cardOf(r.target); if (card && !own.has(card)) others.add(card); }
+    const updates = own.size - added.size;
+    if (!updates) return;
+    watch.updates += updates;
+    watch.messagesUpdating++;
     if (others.size) watch.touchingOthers++;
     watch.mostOthers = Math.max(watch.mostOthers, others.size);
   });
