@@ -102,6 +102,9 @@ export class JobStore implements vscode.Disposable {
   /** Each change of a job; a removed job is told once, after it left the list (`find` no longer has it). */
   readonly onDidChange = this.changed.event;
   private readonly all: MutableJob[] = [];
+  /** The same jobs by id, and those not ended: a batch asks for them at each of its many changes. */
+  private readonly byId = new Map<string, MutableJob>();
+  private readonly notEnded = new Set<string>();
   /** One write at a time per job, in the order of the changes. */
   private readonly writes = new Map<string, Promise<void>>();
   private loaded: Promise<void> | undefined;
@@ -119,12 +122,13 @@ export class JobStore implements vscode.Disposable {
     return this.all;
   }
 
-  get running(): JobRecord[] {
-    return this.all.filter((j) => !isEnded(j.state));
+  /** How many jobs have not ended. */
+  get runningCount(): number {
+    return this.notEnded.size;
   }
 
   find(id: string): JobRecord | undefined {
-    return this.all.find((j) => j.id === id);
+    return this.byId.get(id);
   }
 
   /** A new job, shown at once as queued. */
@@ -132,6 +136,7 @@ export class JobStore implements vscode.Disposable {
     const id = randomUUID();
     const job: MutableJob = { id, source, params: { ...params }, state: 'queued', startedAt: Date.now(), results: [], dir: join(this.storageDir, 'jobs', id), batch, ...origin };
     this.all.push(job);
+    this.byId.set(id, job);
     return this.save(job);
   }
 
@@ -192,6 +197,7 @@ export class JobStore implements vscode.Disposable {
     const removed = this.all.filter((j) => wanted.has(j.id) && isEnded(j.state));
     for (const job of removed) {
       this.all.splice(this.all.indexOf(job), 1);
+      this.byId.delete(job.id);
       this.changed.fire(job);
     }
     for (const job of removed) {
@@ -230,6 +236,7 @@ export class JobStore implements vscode.Disposable {
     }
     found.sort((a, b) => a.startedAt - b.startedAt);
     this.all.unshift(...found);
+    for (const job of found) this.byId.set(job.id, job);
     // A job that was running when the window closed cannot go on by itself: it is told as such,
     // with what resuming it would take.
     for (const job of found.filter((j) => !isEnded(j.state))) {
@@ -248,7 +255,7 @@ export class JobStore implements vscode.Disposable {
   }
 
   private change(jobId: string, apply: (job: MutableJob) => unknown): Promise<JobRecord> {
-    const job = this.all.find((j) => j.id === jobId);
+    const job = this.byId.get(jobId);
     if (!job) return Promise.reject(new Error(`no job ${jobId}`));
     apply(job);
     return this.save(job);
@@ -264,6 +271,8 @@ export class JobStore implements vscode.Disposable {
 
   private async save(job: MutableJob): Promise<JobRecord> {
     const text = JSON.stringify({ ...job, source: job.source.toString() });
+    if (isEnded(job.state)) this.notEnded.delete(job.id);
+    else this.notEnded.add(job.id);
     const previous = this.writes.get(job.id) ?? Promise.resolve();
     const write = previous.then(() => this.write(job, text));
     this.writes.set(job.id, write);

@@ -32,7 +32,7 @@ export class StorageKeeper implements vscode.Disposable {
   ) {
     this.disposables = [
       jobs.onDidChange((job) => {
-        if (isEnded(job.state) && jobs.find(job.id) && jobs.running.length === 0) this.schedule(afterRunMs);
+        if (isEnded(job.state) && jobs.find(job.id) && jobs.runningCount === 0) this.schedule(afterRunMs);
       }),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('ideogramUpscale.keepResultsDays') || e.affectsConfiguration('ideogramUpscale.keepResultsMB')) this.schedule(afterSettingMs);
@@ -51,7 +51,7 @@ export class StorageKeeper implements vscode.Disposable {
     this.timer = setTimeout(() => {
       this.timer = undefined;
       // A run started meanwhile: its end schedules the next prune.
-      if (this.jobs.running.length > 0) return;
+      if (this.jobs.runningCount > 0) return;
       this.prune().catch((err: Error) => this.log.warn(`could not prune the stored results: ${err.message}`));
     }, delayMs);
   }

@@ -8,7 +8,7 @@ export function runningJobsStatus(jobs: JobStore): vscode.Disposable {
   item.command = 'ideogramUpscale.showResults';
   let shown = 0;
   const listener = jobs.onDidChange(() => {
-    const running = jobs.running.length;
+    const running = jobs.runningCount;
     // A job's steps change nothing here; each update of the item is a message to the window.
     if (running === shown) return;
     shown = running;
