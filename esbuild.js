@@ -1,4 +1,4 @@
-// The bundles: the extension, its codecs and its image worker (Node, CommonJS), and the results
+// The bundles: the extension, its codecs, its image worker and the libraries it loads at first use (Node, CommonJS), and the results
 // panel's script (browser).
 // `vscode` is provided by the host. `undici` stays external: the extension's requests go through
 // VS Code's global fetch (its proxy, certificates and sign-in); should undici ever be required, it
@@ -39,6 +39,17 @@ const codecsApart = {
   },
 };
 
+/** picomatch and jsonc-parser are a bundle of their own too (dist/libraries.js), required at first use. */
+const librariesApart = {
+  name: 'libraries-apart',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/libraries$/ }, (args) => {
+      const resolved = path.resolve(args.resolveDir, args.path);
+      return resolved === path.resolve('src/core/libraries') ? { path: './libraries.js', external: true } : undefined;
+    });
+  },
+};
+
 /** Copies the .wasm files that `wasmFiles` in src/core/images/codecs.ts lists. */
 function copyWasm() {
   const source = fs.readFileSync('src/core/images/codecs.ts', 'utf8');
@@ -66,9 +77,16 @@ const targets = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode', 'undici', 'undici/*'],
+    plugins: [codecsApart, librariesApart],
+  },
+  {
+    entryPoints: ['src/core/libraries.ts'],
+    outfile: 'dist/libraries.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
     // jsonc-parser's main is a UMD module whose requires esbuild cannot follow; its ES modules bundle.
     alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
-    plugins: [codecsApart],
   },
   {
     entryPoints: ['src/core/images/codecs.ts'],

@@ -1,4 +1,4 @@
-import picomatch from 'picomatch';
+import { libraries } from '../lazyLibraries';
 import type { ImageFormat, Size } from '../images/format';
 
 /** One image file found by the scan: its header read, never its pixels. */
@@ -41,6 +41,7 @@ export function makePlan(images: readonly ScannedImage[], rules: PlanRules): Pla
   // A pattern into another folder (Android's densities) names files by their folder, not their name.
   const matchers = [rules.fileNamePattern, ...(rules.variantPatterns ?? []).filter((p) => !p.includes('/'))].map(outputMatcher);
   const output = (name: string) => matchers.some((m) => m(name));
+  const { picomatch } = libraries();
   const included = rules.include?.length ? picomatch(rules.include, { dot: true, nocase: true }) : () => true;
   const excluded = rules.exclude?.length ? picomatch(rules.exclude, { dot: true, nocase: true }) : () => false;
   const plan: Plan = { candidates: [], skipped: [], totalBytes: 0 };

@@ -1,4 +1,4 @@
-import picomatch from 'picomatch';
+import { libraries } from '../lazyLibraries';
 
 export type EntryKind = 'file' | 'folder' | 'other';
 /** The entries of a folder given by its path relative to the walk's root ('' for the root). */
@@ -14,7 +14,7 @@ const imageName = /\.(png|jpe?g|jpe|jfif|webp|gif|svg|bmp|tiff?|avif|heic)$/i;
  * Links to folders are not followed: one may loop, or lead out of the repository.
  */
 export async function walkImages(start: string, list: ListFolder, exclude: readonly string[]): Promise<string[]> {
-  const excluded = exclude.length ? picomatch([...exclude], { dot: true }) : () => false;
+  const excluded = exclude.length ? libraries().picomatch([...exclude], { dot: true }) : () => false;
   const found: string[] = [];
   const walk = async (folder: string): Promise<void> => {
     const entries = await list(folder);

@@ -1,5 +1,5 @@
-import { Node, parseTree, ParseError, printParseErrorCode } from 'jsonc-parser';
-import picomatch from 'picomatch';
+import type { Node, ParseError } from 'jsonc-parser';
+import { libraries } from '../lazyLibraries';
 import { limits, UpscaleParams } from '../api/params';
 import { t } from '../i18n';
 import { builtInPresets, PathRule, Preset, PresetConfig } from './presets';
@@ -33,6 +33,7 @@ export function parsePresetFile(text: string): PresetFileResult {
   const problems: PresetProblem[] = [];
   const at = (offset: number, message: string) => problems.push({ ...position(text, offset), message });
   const errors: ParseError[] = [];
+  const { parseTree, printParseErrorCode } = libraries();
   const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
   for (const e of errors) at(e.offset, t('not valid JSON ({0})', printParseErrorCode(e.error)));
   if (problems.length || !root) return { problems: problems.length ? problems : [{ line: 1, column: 1, message: t('the file is empty') }] };
@@ -124,7 +125,7 @@ export function globProblem(glob: string): string | undefined {
     if (depth !== 0) return t('the glob "{0}" has an unmatched {1} or {2}', glob, open, close);
   }
   try {
-    picomatch.makeRe(glob);
+    libraries().picomatch.makeRe(glob);
   } catch (err) {
     return t('the glob "{0}" is not valid: {1}', glob, (err as Error).message);
   }

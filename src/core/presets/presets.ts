@@ -1,4 +1,4 @@
-import picomatch from 'picomatch';
+import { libraries } from '../lazyLibraries';
 import type { UpscaleParams } from '../api/params';
 import { t } from '../i18n';
 
@@ -87,7 +87,7 @@ const matchers = new Map<string, (path: string) => boolean>();
 function matcher(glob: string): (path: string) => boolean {
   let m = matchers.get(glob);
   if (!m) {
-    m = picomatch(glob, { dot: true, nocase: true });
+    m = libraries().picomatch(glob, { dot: true, nocase: true });
     matchers.set(glob, m);
   }
   return m;
