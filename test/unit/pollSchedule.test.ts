@@ -34,10 +34,10 @@ describe('The poll schedule', () => {
   });
 
   it('aims the first query just after the expected end, then looks again soon', () => {
-    assert.deepEqual(times(4, 1000), [1020, 1120, 1320, 2000]);
-    assert.deepEqual(seen(10_000, 10_000), { at: 10_110, queries: 1 });
+    assert.deepEqual(times(4, 1000), [1005, 1105, 1305, 2000]);
+    assert.deepEqual(seen(10_000, 10_000), { at: 10_005, queries: 1 });
     // A task a little slower than expected costs one more query, not a long wait.
-    assert.deepEqual(seen(10_900, 10_000), { at: 11_110, queries: 2 });
+    assert.deepEqual(seen(10_900, 10_000), { at: 11_005, queries: 2 });
   });
 
   it('falls back to the growing gaps when the task runs far longer than expected', () => {

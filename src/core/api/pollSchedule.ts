@@ -20,8 +20,9 @@ export const defaultPollTuning: PollTuning = { firstMs: 1000, stepMs: 500, maxMs
 export function* pollDelays(tuning: PollTuning, expectedMs?: number): Generator<number, never> {
   let at = 0;
   if (expectedMs !== undefined && expectedMs > 0) {
-    // Just after the expected end; then two short looks before the cold schedule takes over.
-    const aim = Math.round(expectedMs * 1.01 + 10);
+    // At the expected end, a few milliseconds on: this clock started when the task was announced,
+    // after the service's own. Then two short looks before the cold schedule takes over.
+    const aim = Math.round(expectedMs + 5);
     yield aim;
     at = aim;
     for (const share of [0.1, 0.2]) {
