@@ -38,7 +38,8 @@ export class JobRunner implements vscode.Disposable {
   private readonly aborts = new Map<string, AbortController>();
   /** Set when the extension host ends: a job stopped by that keeps its last recorded step, to be told as interrupted. */
   private disposed = false;
-  private preparing: Promise<unknown> = Promise.resolve();
+  private preparing = 0;
+  private readonly waitingToPrepare: (() => void)[] = [];
 
   constructor(
     readonly store: JobStore,
@@ -61,14 +62,22 @@ export class JobRunner implements vscode.Disposable {
     return job;
   }
 
-  /** Preparations run one after another, in the order the jobs asked. */
-  private inTurn(signal: AbortSignal, work: () => Promise<void>): Promise<void> {
-    const turn = this.preparing.then(() => {
+  /**
+   * Preparations start in the order the jobs asked, a few at a time: each is a chain of small file
+   * reads and writes, and one after another they kept the first uploads of a batch waiting.
+   */
+  private async inTurn(signal: AbortSignal, work: () => Promise<void>): Promise<void> {
+    // A place that ends goes straight to the next in line.
+    if (this.preparing < preparingAtOnce) this.preparing++;
+    else await new Promise<void>((resolve) => this.waitingToPrepare.push(resolve));
+    try {
       if (signal.aborted) throw new UpscaleError('cancelled', 'Cancelled.');
-      return work();
-    });
-    this.preparing = turn.catch(() => undefined);
-    return turn;
+      await work();
+    } finally {
+      const next = this.waitingToPrepare.shift();
+      if (next) next();
+      else this.preparing--;
+    }
   }
 
   cancel(id: string): void {
@@ -107,7 +116,7 @@ export class JobRunner implements vscode.Disposable {
 
   /**
    * One job's life around what reaches the service: what it needs before it is sent (read and
-   * checked one job at a time, in the order they were queued, so that a bad file fails at once
+   * checked a few jobs at a time, in the order they were queued, so that a bad file fails at once
    * and a slot is never held while a file is read), its turn from the in-flight limit, the
    * downloads, the further passes a target above 2x takes, the checks of each result, and the
    * end recorded whatever it is.
@@ -269,6 +278,9 @@ export class JobRunner implements vscode.Disposable {
     return copy;
   }
 }
+
+/** How many jobs read and check their originals at once. */
+const preparingAtOnce = 4;
 
 /** Three significant digits at most: 0.005, 9.87, 10. */
 function megabytes(bytes: number): string {
