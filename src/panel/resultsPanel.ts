@@ -172,7 +172,7 @@ export class ResultsPanel implements vscode.Disposable {
   private changeOf(job: JobRecord): JobChange | undefined {
     const known = this.sent.get(job.id);
     if (known?.state === 'queued' && job.state === 'queued') return undefined;
-    const view = this.view(job);
+    const view = this.view(job, known);
     this.sent.set(job.id, view);
     if (!known) return view;
     return changeBetween(known, view);
@@ -186,11 +186,12 @@ export class ResultsPanel implements vscode.Disposable {
     return this.panel.webview.postMessage(message);
   }
 
-  private view(job: JobRecord): JobView {
+  /** The job as the page shows it; where it lives is taken from `known`, as a job's source never changes. */
+  private view(job: JobRecord, known?: JobView): JobView {
     return {
       id: job.id,
       fileName: basename(job.source.path),
-      relativePath: vscode.workspace.asRelativePath(job.source),
+      relativePath: known?.relativePath ?? vscode.workspace.asRelativePath(job.source),
       state: job.state,
       failure: job.failure,
       actionError: job.actionError,
