@@ -59,6 +59,7 @@ export async function run(): Promise<void> {
     const memory = sampleMemory();
     const profiler = await startProfile();
     const batchStarted = performance.now();
+    const batchStartedAt = Date.now();
     const summary = await vscode.commands.executeCommand<{ jobs: { state: string; error?: string }[] } | undefined>('ideogramUpscale.upscale', uris[0], uris, { params: 'defaults', output: 'nextToOriginal' });
     const batchMs = performance.now() - batchStarted;
     const rss = memory.stop();
@@ -75,6 +76,7 @@ export async function run(): Promise<void> {
       before,
       after,
       batchMs,
+      batchStartedAt,
       rss,
       retained: kept,
       jobs: summary?.jobs.length ?? 0,
@@ -162,7 +164,7 @@ function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-/** With IDEOGRAM_BENCH_PROFILE set, a CPU profile of this process over the batch, to find where its time goes. */
+/** With IDEOGRAM_BENCH_PROFILE set, a CPU profile of this process over the batch, and a sample of what it allocated (`.heapprofile`). */
 async function startProfile(): Promise<((path: string) => Promise<void>) | undefined> {
   if (!process.env.IDEOGRAM_BENCH_PROFILE) return undefined;
   const { Session } = await import('node:inspector');
@@ -171,9 +173,13 @@ async function startProfile(): Promise<((path: string) => Promise<void>) | undef
   const post = (method: string) => new Promise<unknown>((resolve, reject) => session.post(method, (err, result) => (err ? reject(err) : resolve(result))));
   await post('Profiler.enable');
   await post('Profiler.start');
+  await post('HeapProfiler.enable');
+  await new Promise<void>((resolve, reject) => session.post('HeapProfiler.startSampling', { samplingInterval: 16384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true }, (err) => (err ? reject(err) : resolve())));
   return async (path) => {
     const { profile } = (await post('Profiler.stop')) as { profile: unknown };
     writeFileSync(path, JSON.stringify(profile));
+    const { profile: heap } = (await post('HeapProfiler.stopSampling')) as { profile: unknown };
+    writeFileSync(path.replace(/\.cpuprofile$/, '.heapprofile'), JSON.stringify(heap));
     session.disconnect();
   };
 }

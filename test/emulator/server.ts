@@ -100,6 +100,8 @@ export interface EmulatorStats {
   acceptedByName: Record<string, number>;
   /** The `image_request` of each upload, parsed, by file name, in the order received. */
   requestsByName: Record<string, Record<string, unknown>[]>;
+  /** Connections the clients opened. */
+  connections: number;
   /** When each upload and each task query arrived (Date.now()), for the bench's account of a batch's rounds. */
   arrivals: { submits: number[]; queries: number[] };
 }
@@ -124,7 +126,7 @@ export class Emulator {
   options: EmulatorOptions;
   /** The `image_file` of the last upload, as received. */
   private lastFile: Blob | undefined;
-  readonly stats: EmulatorStats = { submits: 0, taskQueries: 0, downloads: 0, lastHeaders: {}, lastImageRequest: undefined, faultsServed: 0, maxInFlight: 0, inflightRefusals: 0, acceptedByName: {}, requestsByName: {}, arrivals: { submits: [], queries: [] } };
+  readonly stats: EmulatorStats = { submits: 0, taskQueries: 0, downloads: 0, lastHeaders: {}, lastImageRequest: undefined, faultsServed: 0, maxInFlight: 0, inflightRefusals: 0, acceptedByName: {}, requestsByName: {}, arrivals: { submits: [], queries: [] }, connections: 0 };
   /** Images of uploads being answered right now (a task's count from its creation until it ends). */
   private answering = 0;
   private readonly files = new Map<string, { bytes: Uint8Array; mime: string }>();
@@ -176,6 +178,7 @@ export class Emulator {
       });
     };
     const server: Server = tls ? createTlsServer(tls, listener) : createServer(listener);
+    server.on(tls ? 'secureConnection' : 'connection', () => this.stats.connections++);
     await new Promise<void>((resolve) => server.listen(port, host, resolve));
     this.server = server;
     this.origin = `${tls ? 'https' : 'http'}://${host}:${(server.address() as AddressInfo).port}`;
@@ -194,7 +197,7 @@ export class Emulator {
   /** Back to the options given and zeroed counters. */
   reset(options: Partial<EmulatorOptions> = {}): void {
     this.options = { ...defaults, ...options };
-    Object.assign(this.stats, { submits: 0, taskQueries: 0, downloads: 0, lastHeaders: {}, lastImageRequest: undefined, faultsServed: 0, maxInFlight: 0, inflightRefusals: 0, acceptedByName: {}, requestsByName: {}, arrivals: { submits: [], queries: [] } });
+    Object.assign(this.stats, { submits: 0, taskQueries: 0, downloads: 0, lastHeaders: {}, lastImageRequest: undefined, faultsServed: 0, maxInFlight: 0, inflightRefusals: 0, acceptedByName: {}, requestsByName: {}, arrivals: { submits: [], queries: [] }, connections: 0 });
     this.lastFile = undefined;
     this.v2.reset();
   }
