@@ -36,14 +36,18 @@ let loading: Promise<Codecs> | undefined;
 
 /**
  * Loads the WebAssembly codecs (jSquash: Squoosh's libpng/oxipng, MozJPEG and libwebp, and its
- * resampler) on first use. `wasmRoot` is the folder that holds the `@jsquash` packages' files as laid out in `wasmFiles`.
+ * resampler) on first use, each one's WebAssembly when it is first needed. `wasmRoot` is the folder that holds the `@jsquash` packages' files as laid out in `wasmFiles`.
  */
 export function loadCodecs(wasmRoot = jsquashRoot()): Promise<Codecs> {
   loading ??= instantiate(wasmRoot).catch((err: Error) => {
     loading = undefined;
-    throw new Error(t('The image codecs could not be loaded ({0}); reinstall the extension.', err.message), { cause: err });
+    throw unloadable(err);
   });
   return loading;
+}
+
+function unloadable(err: Error): Error {
+  return new Error(t('The image codecs could not be loaded ({0}); reinstall the extension.', err.message), { cause: err });
 }
 
 /** Beside the bundle (dist/wasm, as packaged) or, when run from sources, the installed packages. */
@@ -67,7 +71,7 @@ async function instantiate(root: string): Promise<Codecs> {
       readonly height: number,
     ) {}
   };
-  const [pngDec, pngEnc, jpegDec, jpegEnc, webpDec, webpEnc, resizer] = await Promise.all([
+  const [pngDec, pngEnc, jpegDec, jpegEnc, webpDec, webpEnc, resize] = await Promise.all([
     import('@jsquash/png/decode.js'),
     import('@jsquash/png/encode.js'),
     import('@jsquash/jpeg/decode.js'),
@@ -76,20 +80,31 @@ async function instantiate(root: string): Promise<Codecs> {
     import('@jsquash/webp/encode.js'),
     import('@jsquash/resize'),
   ]);
-  const png = await module(wasmFiles.png);
-  await Promise.all([
-    pngDec.init(png),
-    pngEnc.init(png),
-    jpegDec.init(await module(wasmFiles.jpegDec)),
-    jpegEnc.init(await module(wasmFiles.jpegEnc)),
-    webpDec.init(await module(wasmFiles.webpDec)),
-    webpEnc.init(await module(wasmFiles.webpEnc)),
-    // Given compiled: left to itself, the resampler would fetch its .wasm from beside its script.
-    resizer.initResize(await module(wasmFiles.resize)),
-  ]);
+  // Each codec's WebAssembly starts the first time it is needed: a run of PNGs never holds the
+  // JPEG and WebP codecs' memory. A start that fails is tried again the next time.
+  const ready = (start: () => Promise<unknown>) => {
+    let started: Promise<unknown> | undefined;
+    return () =>
+      (started ??= start().catch((err: Error) => {
+        started = undefined;
+        throw unloadable(err);
+      }));
+  };
+  const png = ready(async () => {
+    const compiled = await module(wasmFiles.png);
+    await Promise.all([pngDec.init(compiled), pngEnc.init(compiled)]);
+  });
+  const started = {
+    png: { decode: png, encode: png },
+    jpeg: { decode: ready(async () => jpegDec.init(await module(wasmFiles.jpegDec))), encode: ready(async () => jpegEnc.init(await module(wasmFiles.jpegEnc))) },
+    webp: { decode: ready(async () => webpDec.init(await module(wasmFiles.webpDec))), encode: ready(async () => webpEnc.init(await module(wasmFiles.webpEnc))) },
+  };
+  // Given compiled: left to itself, the resampler would fetch its .wasm from beside its script.
+  const resizer = ready(async () => resize.initResize(await module(wasmFiles.resize)));
   return {
     async decode(bytes) {
       const format = sniffFormat(bytes);
+      if (format === 'png' || format === 'jpeg' || format === 'webp') await started[format].decode();
       // A copy of exactly these bytes: a Node Buffer's .buffer may be a larger shared pool.
       const buffer = Uint8Array.prototype.slice.call(bytes).buffer as ArrayBuffer;
       let image: ImageDataLike;
@@ -116,6 +131,7 @@ async function instantiate(root: string): Promise<Codecs> {
       return { width: image.width, height: image.height, data: image.data, format };
     },
     async encode(pixels, format, options = {}) {
+      await started[format].encode();
       const image = new (g.ImageData as new (d: Uint8ClampedArray, w: number, h: number) => ImageDataLike)(pixels.data, pixels.width, pixels.height);
       switch (format) {
         case 'png':
@@ -130,7 +146,8 @@ async function instantiate(root: string): Promise<Codecs> {
       if (!(Number.isInteger(size.width) && Number.isInteger(size.height) && size.width > 0 && size.height > 0)) throw new RangeError(`cannot resize to ${size.width}×${size.height}`);
       // The resampler reads the whole buffer behind the pixels: give it one of exactly them.
       const image = new (g.ImageData as new (d: Uint8ClampedArray, w: number, h: number) => ImageDataLike)(new Uint8ClampedArray(pixels.data), pixels.width, pixels.height);
-      const out = await resizer.default(image as never, { width: size.width, height: size.height, method: 'lanczos3', fitMethod: 'stretch', premultiply: true, linearRGB: false });
+      await resizer();
+      const out = await resize.default(image as never, { width: size.width, height: size.height, method: 'lanczos3', fitMethod: 'stretch', premultiply: true, linearRGB: false });
       return { width: out.width, height: out.height, data: out.data };
     },
   };
