@@ -194,8 +194,12 @@ export class Emulator {
     }
   }
 
-  /** Back to the options given and zeroed counters. */
+  /**
+   * Back to the options given and zeroed counters. A task that never ends was given up by its
+   * client; it is dropped, or it would count against the next test's images in flight.
+   */
   reset(options: Partial<EmulatorOptions> = {}): void {
+    for (const [id, task] of this.tasks) if (task.neverEnds) this.tasks.delete(id);
     this.options = { ...defaults, ...options };
     Object.assign(this.stats, { submits: 0, taskQueries: 0, downloads: 0, lastHeaders: {}, lastImageRequest: undefined, faultsServed: 0, maxInFlight: 0, inflightRefusals: 0, acceptedByName: {}, requestsByName: {}, arrivals: { submits: [], queries: [] }, connections: 0 });
     this.lastFile = undefined;
