@@ -156,7 +156,7 @@ export class JobRunner implements vscode.Disposable {
       }
       for (const [index, image] of outcome.images.entries()) {
         const part = parts.get(index);
-        const kept = part ? await keepResult(this.deps.images, copy, join(job.dir, `result-${index}`), part, { index, name: basename(job.source.path) }, target, this.deps.rebuildTransparency()) : undefined;
+        const kept = part ? await keepResult(this.deps.images, { part, stem: join(job.dir, `result-${index}`), source: copy, index, name: basename(job.source.path), target, rebuildTransparency: this.deps.rebuildTransparency() }) : undefined;
         if (kept?.alphaUnaligned) this.deps.log.info(`${basename(job.source.path)}: result ${index + 1} is cropped or padded and could not be lined up with the original; it is kept opaque.`);
         await store.addResult(job.id, { id: `r${index}`, withheld: !parts.has(index), seed: image.seed, ...kept });
       }

@@ -23,10 +23,24 @@ export function targetOf(job: JobRecord): Target | undefined {
  * compares proportions and resamples it to the target's exact size (on the image worker), then
  * keeps it as `stem` with its real format's extension.
  */
-export async function keepResult(images: ImageWork, source: StoredImage, stem: string, part: string, which: { index: number; name: string }, target: Target | undefined, rebuildTransparency: boolean) {
+export interface ResultToKeep {
+  /** The downloaded file, as it arrived. */
+  part: string;
+  /** Where it is kept, without the extension its format gives. */
+  stem: string;
+  /** The job's copy of the original. */
+  source: StoredImage;
+  /** Which result of which image, for the messages. */
+  index: number;
+  name: string;
+  target: Target | undefined;
+  rebuildTransparency: boolean;
+}
+
+export async function keepResult(images: ImageWork, { part, stem, source, index, name, target, rebuildTransparency }: ResultToKeep) {
   const received = new Uint8Array(await readFile(part));
   // A damaged result says so now, before it can be saved over anything.
-  const damaged = (why: string) => new UpscaleError('download', t('Result {0} for {1} arrived damaged: {2}. Nothing was saved.', which.index + 1, which.name, why));
+  const damaged = (why: string) => new UpscaleError('download', t('Result {0} for {1} arrived damaged: {2}. Nothing was saved.', index + 1, name, why));
   const damage = damageOf(received);
   if (damage) throw damaged(damage);
   const original = new Uint8Array(await readFile(source.path));
