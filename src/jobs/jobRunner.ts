@@ -38,8 +38,8 @@ export class JobRunner implements vscode.Disposable {
   private readonly aborts = new Map<string, AbortController>();
   /** Set when the extension host ends: a job stopped by that keeps its last recorded step, to be told as interrupted. */
   private disposed = false;
-  private preparing = 0;
-  private readonly waitingToPrepare: (() => void)[] = [];
+  /** The same first-come limiter as the service's images in flight, here counting jobs preparing at once. */
+  private readonly preparing = new InFlightLimit(() => preparingAtOnce);
 
   constructor(
     readonly store: JobStore,
@@ -67,16 +67,12 @@ export class JobRunner implements vscode.Disposable {
    * reads and writes, and one after another they kept the first uploads of a batch waiting.
    */
   private async inTurn(signal: AbortSignal, work: () => Promise<void>): Promise<void> {
-    // A place that ends goes straight to the next in line.
-    if (this.preparing < preparingAtOnce) this.preparing++;
-    else await new Promise<void>((resolve) => this.waitingToPrepare.push(resolve));
+    const release = await this.preparing.acquire(1, signal);
     try {
       if (signal.aborted) throw new UpscaleError('cancelled', 'Cancelled.');
       await work();
     } finally {
-      const next = this.waitingToPrepare.shift();
-      if (next) next();
-      else this.preparing--;
+      release();
     }
   }
 
