@@ -26,29 +26,23 @@ const problemMatcher = {
 };
 
 /**
- * The WebAssembly codecs are a bundle of their own (dist/codecs.js with dist/wasm/), required only
- * when an image must be decoded: activation never pays for them.
+ * A module of src/ that is a bundle of its own: an import of it becomes a require of the bundle
+ * beside the one importing it, so loading the extension never pays for it.
  */
-const codecsApart = {
-  name: 'codecs-apart',
-  setup(build) {
-    build.onResolve({ filter: /(^|\/)codecs$/ }, (args) => {
-      const resolved = path.resolve(args.resolveDir, args.path);
-      return resolved === path.resolve('src/core/images/codecs') ? { path: './codecs.js', external: true } : undefined;
-    });
-  },
-};
+function apart(name, modulePath, bundle) {
+  const filter = new RegExp(`(^|/)${path.basename(modulePath)}$`);
+  return {
+    name,
+    setup(build) {
+      build.onResolve({ filter }, (args) => (path.resolve(args.resolveDir, args.path) === path.resolve(modulePath) ? { path: bundle, external: true } : undefined));
+    },
+  };
+}
 
-/** picomatch and jsonc-parser are a bundle of their own too (dist/libraries.js), required at first use. */
-const librariesApart = {
-  name: 'libraries-apart',
-  setup(build) {
-    build.onResolve({ filter: /^\.\/libraries$/ }, (args) => {
-      const resolved = path.resolve(args.resolveDir, args.path);
-      return resolved === path.resolve('src/core/libraries') ? { path: './libraries.js', external: true } : undefined;
-    });
-  },
-};
+/** The WebAssembly codecs (dist/codecs.js with dist/wasm/), required only when an image must be decoded. */
+const codecsApart = apart('codecs-apart', 'src/core/images/codecs', './codecs.js');
+/** picomatch and jsonc-parser (dist/libraries.js), required at the first scan or presets file. */
+const librariesApart = apart('libraries-apart', 'src/core/libraries', './libraries.js');
 
 /** Copies the .wasm files that `wasmFiles` in src/core/images/codecs.ts lists. */
 function copyWasm() {

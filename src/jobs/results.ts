@@ -18,11 +18,6 @@ export function targetOf(job: JobRecord): Target | undefined {
   return (job.params.target && parseTarget(job.params.target)) || defaultTarget;
 }
 
-/**
- * Refuses a result that arrived damaged, gives an opaque one back the original's transparency,
- * compares proportions and resamples it to the target's exact size (on the image worker), then
- * keeps it as `stem` with its real format's extension.
- */
 export interface ResultToKeep {
   /** The downloaded file, as it arrived. */
   part: string;
@@ -37,6 +32,11 @@ export interface ResultToKeep {
   rebuildTransparency: boolean;
 }
 
+/**
+ * Refuses a result that arrived damaged, gives an opaque one back the original's transparency,
+ * compares proportions and resamples it to the target's exact size (on the image worker), then
+ * keeps it as `stem` with its real format's extension.
+ */
 export async function keepResult(images: ImageWork, { part, stem, source, index, name, target, rebuildTransparency }: ResultToKeep) {
   const received = new Uint8Array(await readFile(part));
   // A damaged result says so now, before it can be saved over anything.
