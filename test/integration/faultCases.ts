@@ -151,7 +151,8 @@ export const cases: Case[] = [
       assert.equal(summary.jobs[0].withheld, 1, 'one result withheld');
       assert.equal(emulator.stats.downloads, 1, 'the flagged image was not fetched, though its link works');
       if (!env.canScreenshot) return;
-      await ui([{ textOf: `${panel.card('logo.png')}:first-of-type`, frame: 'panel', file: 'one-unsafe-card.txt' }]);
+      // The panel hears of a change up to 50 ms after the command ends: read the card once it is done.
+      await ui([{ textOf: `${panel.card('logo.png')}.state-done:first-of-type`, frame: 'panel', file: 'one-unsafe-card.txt' }]);
       assert.match(await readFile(join(env.outDir, 'one-unsafe-card.txt'), 'utf8'), /Withheld by the service as unsafe/);
     },
   },
