@@ -60,8 +60,10 @@ export async function run(): Promise<void> {
     const profiler = await startProfile();
     const batchStarted = performance.now();
     const batchStartedAt = Date.now();
+    const cpuBefore = process.cpuUsage();
     const summary = await vscode.commands.executeCommand<{ jobs: { state: string; error?: string }[] } | undefined>('ideogramUpscale.upscale', uris[0], uris, { params: 'defaults', output: 'nextToOriginal' });
     const batchMs = performance.now() - batchStarted;
+    const cpu = process.cpuUsage(cpuBefore);
     const rss = memory.stop();
     const kept = await retained.stop();
     await profiler?.(`${outFile}.cpuprofile`);
@@ -77,6 +79,7 @@ export async function run(): Promise<void> {
       after,
       batchMs,
       batchStartedAt,
+      batchCpuMs: (cpu.user + cpu.system) / 1000,
       rss,
       retained: kept,
       jobs: summary?.jobs.length ?? 0,
