@@ -89,6 +89,8 @@ export class JobRunner implements vscode.Disposable {
     };
     return this.guarded(job, profile, batch, async (signal, store, makeRoom) => {
       if (!copy) throw new UpscaleError('interrupted', t('The copy of the original is gone; use "Run again".'));
+      // On disk before a byte leaves: a crash from here on must not read as "nothing was sent".
+      await store.step(job.id, { startedAt: Date.now(), state: 'uploading' });
       const upload = await fileToUpload(copy.path, formatInfo[copy.format].mime, basename(job.source.path));
       return this.deps.client().upscale(profile, upload, job.params, {
         signal,
@@ -106,6 +108,7 @@ export class JobRunner implements vscode.Disposable {
   resume(job: JobRecord, profile: ServiceProfile, batch: AbortSignal): Promise<JobRecord> {
     return this.guarded(job, profile, batch, async (signal, store) => {
       if (!job.taskId || !job.sourceCopy) throw new UpscaleError('interrupted', t('This upscale cannot be resumed; use "Run again".'));
+      await store.step(job.id, { startedAt: Date.now(), state: 'waiting' });
       return this.deps.client().resume(profile, job.taskId, job.requestId, { signal, onPhase: (state) => void store.step(job.id, { state }) });
     });
   }
@@ -129,10 +132,8 @@ export class JobRunner implements vscode.Disposable {
     try {
       if (prepare) await this.inTurn(signal, prepare);
       if (signal.aborted) throw new UpscaleError('cancelled', 'Cancelled.');
-      const outcome = await this.withRoom(job.params.numImages ?? 1, signal, async (makeRoom) => {
-        await store.step(job.id, { startedAt: Date.now() });
-        return reach(signal, store, makeRoom);
-      });
+      // Its clock starts with its turn (each reach records that before anything else).
+      const outcome = await this.withRoom(job.params.numImages ?? 1, signal, (makeRoom) => reach(signal, store, makeRoom));
       await store.step(job.id, { state: 'downloading', requestId: outcome.requestId, taskId: outcome.taskId, ...(outcome.billedUsdMicros !== undefined ? { billedUsdMicros: outcome.billedUsdMicros } : {}) });
       const copy = store.find(job.id)?.sourceCopy;
       if (!copy) throw new UpscaleError('interrupted', t('The copy of the original is gone; use "Run again".'));

@@ -107,6 +107,8 @@ export class JobStore implements vscode.Disposable {
   private readonly notEnded = new Set<string>();
   /** One write at a time per job, in the order of the changes. */
   private readonly writes = new Map<string, Promise<void>>();
+  /** A job's next write, not yet begun: a change made before it begins is written by it too. */
+  private readonly nextWrite = new Map<string, Promise<void>>();
   private loaded: Promise<void> | undefined;
 
   constructor(
@@ -132,18 +134,23 @@ export class JobStore implements vscode.Disposable {
   }
 
   /** A new job, shown at once as queued. */
-  add(source: vscode.Uri, params: UpscaleParams, batch?: BatchInfo, origin?: JobOrigin): Promise<JobRecord> {
+  async add(source: vscode.Uri, params: UpscaleParams, batch?: BatchInfo, origin?: JobOrigin): Promise<JobRecord> {
     const id = randomUUID();
     const job: MutableJob = { id, source, params: { ...params }, state: 'queued', startedAt: Date.now(), results: [], dir: join(this.storageDir, 'jobs', id), batch, ...origin };
     this.all.push(job);
     this.byId.set(id, job);
+    const made = mkdir(job.dir, { recursive: true }).catch(() => undefined);
+    this.writes.set(id, made.then(() => undefined));
     return this.save(job);
   }
 
   // --- The runner's steps -----------------------------------------------------------------------
 
   step(jobId: string, patch: StepPatch): Promise<JobRecord> {
-    return this.change(jobId, (job) => Object.assign(job, patch));
+    const job = this.byId.get(jobId);
+    // A phase told again (each attempt of an upload says it uploads) is no change to write.
+    if (job && (Object.keys(patch) as (keyof StepPatch)[]).every((key) => job[key] === patch[key])) return this.settled(job);
+    return this.change(jobId, (j) => Object.assign(j, patch));
   }
 
   addResult(jobId: string, result: Omit<ResultRecord, 'saved'>): Promise<JobRecord> {
@@ -269,16 +276,33 @@ export class JobStore implements vscode.Disposable {
     });
   }
 
-  private async save(job: MutableJob): Promise<JobRecord> {
-    const text = JSON.stringify({ ...job, source: job.source.toString() });
+  /**
+   * Writes the job as it is when its turn to be written comes, so the changes of one moment (a
+   * task's id and its phase, a result and the job's end) and those made while the last write went
+   * on are one write; each caller still hears back only once its change is on disk.
+   */
+  private save(job: MutableJob): Promise<JobRecord> {
     if (isEnded(job.state)) this.notEnded.delete(job.id);
     else this.notEnded.add(job.id);
-    const previous = this.writes.get(job.id) ?? Promise.resolve();
-    const write = previous.then(() => this.write(job, text));
-    this.writes.set(job.id, write);
     this.changed.fire(job);
-    await write;
-    if (this.writes.get(job.id) === write) this.writes.delete(job.id);
+    if (!this.nextWrite.has(job.id)) {
+      const previous = this.writes.get(job.id) ?? Promise.resolve();
+      const write = previous.then(() => {
+        this.nextWrite.delete(job.id);
+        return this.write(job, JSON.stringify({ ...job, source: job.source.toString() }));
+      });
+      this.nextWrite.set(job.id, write);
+      this.writes.set(job.id, write);
+      void write.then(() => {
+        if (this.writes.get(job.id) === write) this.writes.delete(job.id);
+      });
+    }
+    return this.settled(job);
+  }
+
+  /** The job, once everything changed in it so far is on disk. */
+  private async settled(job: MutableJob): Promise<JobRecord> {
+    await this.writes.get(job.id);
     return job;
   }
 
@@ -286,7 +310,7 @@ export class JobStore implements vscode.Disposable {
   private async write(job: MutableJob, text: string): Promise<void> {
     try {
       const temp = join(job.dir, 'job.json.part');
-      // The folder is made by the first write only: a batch writes each record several times.
+      // The folder is made by `add`, or here if it went since: a batch writes each record several times.
       await writeFile(temp, text).catch(async (err: NodeJS.ErrnoException) => {
         if (err.code !== 'ENOENT') throw err;
         await mkdir(job.dir, { recursive: true });
