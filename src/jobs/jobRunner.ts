@@ -91,7 +91,7 @@ export class JobRunner implements vscode.Disposable {
       if (!copy) throw new UpscaleError('interrupted', t('The copy of the original is gone; use "Run again".'));
       // On disk before a byte leaves: a crash from here on must not read as "nothing was sent".
       await store.step(job.id, { startedAt: Date.now(), state: 'uploading' });
-      const upload = await fileToUpload(copy.path, formatInfo[copy.format].mime, basename(job.source.path));
+      const upload = { path: copy.path, mime: formatInfo[copy.format].mime, fileName: basename(job.source.path), size: copy.bytes };
       return this.deps.client().upscale(profile, upload, job.params, {
         signal,
         onPhase: (state) => void store.step(job.id, { state }),

@@ -16,7 +16,8 @@ export function runningJobsStatus(jobs: JobStore): vscode.Disposable {
       item.hide();
       return;
     }
-    item.text = `$(loading~spin) ${vscode.l10n.t('Upscaling {0}', running)}`;
+    // A still icon: a spinning one has the window redraw the status bar 30 times a second for as long as a batch runs.
+    item.text = `$(cloud-upload) ${vscode.l10n.t('Upscaling {0}', running)}`;
     item.tooltip = vscode.l10n.t('{0} images are being upscaled. Click to show the results panel.', running);
     item.show();
   });
