@@ -90,7 +90,7 @@ export class JobRunner implements vscode.Disposable {
     return this.guarded(job, profile, batch, async (signal, store, makeRoom) => {
       if (!copy) throw new UpscaleError('interrupted', t('The copy of the original is gone; use "Run again".'));
       // On disk before a byte leaves: a crash from here on must not read as "nothing was sent".
-      await store.step(job.id, { startedAt: Date.now(), state: 'uploading' });
+      await store.sending(job.id);
       const upload = { path: copy.path, mime: formatInfo[copy.format].mime, fileName: basename(job.source.path), size: copy.bytes };
       return this.deps.client().upscale(profile, upload, job.params, {
         signal,
