@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { FailureKind } from '../core/api/errors';
@@ -9,6 +8,7 @@ import { t } from '../core/i18n';
 import type { VariantRule } from '../core/files/variants';
 import type { Size, UpscalableFormat } from '../core/images/format';
 import { isEnded, JobState } from '../shared/jobState';
+import { RecordFiles } from './recordFiles';
 
 /** A copy kept in the extension's storage: the upload streams from it and the panel shows it. */
 export interface StoredImage {
@@ -94,9 +94,9 @@ type MutableJob = Writable<Omit<JobRecord, 'results'>> & { results: MutableResul
 export type StepPatch = Partial<Pick<JobRecord, 'state' | 'startedAt' | 'requestId' | 'taskId' | 'billedUsdMicros' | 'sourceCopy' | 'sourceHash' | 'passes' | 'pass'>>;
 
 /**
- * The one owner of every job's state. Only this class changes a job; each change is saved to the
- * job's `job.json` (so a reload or a crash loses no step) and told to whoever listens, in that
- * order, inside the call that made it.
+ * The one owner of every job's state. Only this class changes a job; each change is told to
+ * whoever listens inside the call that made it, and the call settles once the change is in the
+ * job's `job.json` (RecordFiles), so a reload or a crash loses no step.
  */
 export class JobStore implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<JobRecord>();
@@ -106,16 +106,15 @@ export class JobStore implements vscode.Disposable {
   /** The same jobs by id, and those not ended: a batch asks for them at each of its many changes. */
   private readonly byId = new Map<string, MutableJob>();
   private readonly notEnded = new Set<string>();
-  /** One write at a time per job, in the order of the changes. */
-  private readonly writes = new Map<string, Promise<void>>();
-  /** A job's next write, not yet begun: a change made before it begins is written by it too. */
-  private readonly nextWrite = new Map<string, Promise<void>>();
+  private readonly files: RecordFiles;
   private loaded: Promise<void> | undefined;
 
   constructor(
     private readonly storageDir: string,
     private readonly log: vscode.LogOutputChannel,
-  ) {}
+  ) {
+    this.files = new RecordFiles((line) => log.warn(line));
+  }
 
   dispose(): void {
     this.changed.dispose();
@@ -140,9 +139,9 @@ export class JobStore implements vscode.Disposable {
     const job: MutableJob = { id, source, params: { ...params }, state: 'queued', startedAt: Date.now(), results: [], dir: join(this.storageDir, 'jobs', id), batch, ...origin };
     this.all.push(job);
     this.byId.set(id, job);
-    const made = mkdir(job.dir, { recursive: true }).catch(() => undefined);
-    this.writes.set(id, made.then(() => undefined));
-    return this.save(job);
+    this.told(job);
+    await this.files.create(id, job.dir, () => textOf(job));
+    return job;
   }
 
   // --- The runner's steps -----------------------------------------------------------------------
@@ -150,38 +149,21 @@ export class JobStore implements vscode.Disposable {
   step(jobId: string, patch: StepPatch): Promise<JobRecord> {
     const job = this.byId.get(jobId);
     // A phase told again (each attempt of an upload says it uploads) is no change to write.
-    if (job && (Object.keys(patch) as (keyof StepPatch)[]).every((key) => job[key] === patch[key])) return this.settled(job);
+    if (job && (Object.keys(patch) as (keyof StepPatch)[]).every((key) => job[key] === patch[key])) return this.files.settled(jobId).then(() => job);
     return this.change(jobId, (j) => Object.assign(j, patch));
   }
 
   /**
    * The job's upload is about to leave: on disk when this settles, so a crash from then on reads
-   * as "may have been billed". Written at once, not through the thread pool: the job holds one of
-   * the service's few slots meanwhile, and in a batch of 200 the pool's turn took a mean 23 ms,
-   * the slot idle all along; the record is a file of a few hundred bytes.
+   * as "may have been billed". Written at once (see RecordFiles.now): the job holds one of the
+   * service's few slots meanwhile, and in a batch of 200 the thread pool's turn took a mean 23 ms.
    */
   async sending(jobId: string): Promise<JobRecord> {
     const job = this.byId.get(jobId);
     if (!job) throw new Error(`no job ${jobId}`);
-    // Never two writers of one record: an earlier write still going would land after this one.
-    await this.writes.get(jobId);
     Object.assign(job, { state: 'uploading', startedAt: Date.now() });
-    this.notEnded.add(job.id);
-    this.changed.fire(job);
-    const text = JSON.stringify({ ...job, source: job.source.toString() });
-    const temp = join(job.dir, 'job.json.part');
-    try {
-      try {
-        writeFileSync(temp, text);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-        mkdirSync(job.dir, { recursive: true });
-        writeFileSync(temp, text);
-      }
-      renameSync(temp, join(job.dir, 'job.json'));
-    } catch (err) {
-      this.log.warn(`could not record job ${job.id}: ${(err as Error).message}`);
-    }
+    this.told(job);
+    await this.files.now(jobId, job.dir, () => textOf(job));
     return job;
   }
 
@@ -241,7 +223,7 @@ export class JobStore implements vscode.Disposable {
     }
     for (const job of removed) {
       // A record still being written would make the folder again after it was deleted.
-      await this.writes.get(job.id);
+      await this.files.settled(job.id);
       await rm(job.dir, { recursive: true, force: true }).catch((err: Error) => this.log.warn(`could not delete ${job.dir}: ${err.message}`));
     }
     return removed;
@@ -256,8 +238,8 @@ export class JobStore implements vscode.Disposable {
   }
 
   /** Settles when every change made so far is on disk. */
-  async flushed(): Promise<void> {
-    await Promise.all(this.writes.values());
+  flushed(): Promise<void> {
+    return this.files.flushed();
   }
 
   private async readHistory(): Promise<void> {
@@ -308,49 +290,21 @@ export class JobStore implements vscode.Disposable {
     });
   }
 
-  /**
-   * Writes the job as it is when its turn to be written comes, so the changes of one moment (a
-   * task's id and its phase, a result and the job's end) and those made while the last write went
-   * on are one write; each caller still hears back only once its change is on disk.
-   */
-  private save(job: MutableJob): Promise<JobRecord> {
-    if (isEnded(job.state)) this.notEnded.delete(job.id);
-    else this.notEnded.add(job.id);
-    this.changed.fire(job);
-    if (!this.nextWrite.has(job.id)) {
-      const previous = this.writes.get(job.id) ?? Promise.resolve();
-      const write = previous.then(() => {
-        this.nextWrite.delete(job.id);
-        return this.write(job, JSON.stringify({ ...job, source: job.source.toString() }));
-      });
-      this.nextWrite.set(job.id, write);
-      this.writes.set(job.id, write);
-      void write.then(() => {
-        if (this.writes.get(job.id) === write) this.writes.delete(job.id);
-      });
-    }
-    return this.settled(job);
-  }
-
-  /** The job, once everything changed in it so far is on disk. */
-  private async settled(job: MutableJob): Promise<JobRecord> {
-    await this.writes.get(job.id);
+  private async save(job: MutableJob): Promise<JobRecord> {
+    this.told(job);
+    await this.files.save(job.id, job.dir, () => textOf(job));
     return job;
   }
 
-  /** Through a temporary file and a rename: a crash leaves the old record or the new, never half of one. */
-  private async write(job: MutableJob, text: string): Promise<void> {
-    try {
-      const temp = join(job.dir, 'job.json.part');
-      // The folder is made by `add`, or here if it went since: a batch writes each record several times.
-      await writeFile(temp, text).catch(async (err: NodeJS.ErrnoException) => {
-        if (err.code !== 'ENOENT') throw err;
-        await mkdir(job.dir, { recursive: true });
-        await writeFile(temp, text);
-      });
-      await rename(temp, join(job.dir, 'job.json'));
-    } catch (err) {
-      this.log.warn(`could not record job ${job.id}: ${(err as Error).message}`);
-    }
+  /** Who listens hears of the change at once, before it is on disk. */
+  private told(job: MutableJob): void {
+    if (isEnded(job.state)) this.notEnded.delete(job.id);
+    else this.notEnded.add(job.id);
+    this.changed.fire(job);
   }
+}
+
+/** A job as its `job.json` holds it. */
+function textOf(job: MutableJob): string {
+  return JSON.stringify({ ...job, source: job.source.toString() });
 }
