@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import * as vscode from 'vscode';
 import { ServiceProfile } from '../core/api/services';
 import { UpscaleParams } from '../core/api/params';
+import { InFlightLimit } from '../core/batch/inFlight';
 import { JobRunner } from './jobRunner';
 import { BatchInfo, JobOrigin, JobRecord } from './jobStore';
 
@@ -13,8 +14,8 @@ export interface BatchItem {
 }
 
 /**
- * Runs a batch: every job is queued at once and takes its turn from the window's in-flight limit
- * (the runner's), in order. A failed job does not stop the others; each one is handed to
+ * Runs a batch: every job is queued (its record written a few at a time, in order) and takes its
+ * turn from the window's in-flight limit (the runner's), in order. A failed job does not stop the others; each one is handed to
  * `onEnded` as soon as it ends, so its results are saved while the rest still run.
  */
 export async function runBatch(
@@ -25,10 +26,23 @@ export async function runBatch(
   onEnded: (job: JobRecord) => Promise<void>,
   batch?: BatchInfo,
 ): Promise<JobRecord[]> {
-  // Added in order at once; their records are written side by side.
-  const jobs = await Promise.all(items.map((item) => runner.enqueue(item.source, item.params, batch, item.origin)));
   // Every job of the batch listens to its signal at once.
-  setMaxListeners(jobs.length + 10, signal);
-  await Promise.all(jobs.map(async (job) => onEnded(await runner.run(job, profile, signal))));
+  setMaxListeners(items.length + 10, signal);
+  // Each job runs once its record is on disk, in order. 200 records asked for at once kept the
+  // first uploads 250 ms waiting behind them in the thread pool; a few at a time, they do not.
+  const adding = new InFlightLimit(() => addingAtOnce);
+  let previous: Promise<unknown> = Promise.resolve();
+  const turns = items.map((item) => {
+    const added = adding.acquire(1).then((release) => runner.enqueue(item.source, item.params, batch, item.origin).finally(release));
+    const turn = Promise.all([added, previous]).then(([job]) => job);
+    previous = turn;
+    return turn;
+  });
+  const ended = turns.map((turn) => turn.then(async (job) => onEnded(await runner.run(job, profile, signal))));
+  const jobs = await Promise.all(turns);
+  await Promise.all(ended);
   return jobs.map((j) => runner.store.find(j.id) ?? j);
 }
+
+/** How many records of a batch's new jobs are written at once. */
+const addingAtOnce = 8;

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UpscaleClient } from '../../src/core/api/client';
@@ -129,6 +129,18 @@ describe('UpscaleClient against the emulator over HTTP', function () {
     } finally {
       await Promise.all([direct.close(), proxied.close(), proxy.stop()]);
     }
+  });
+
+  it('sends the bytes its Content-Length promised when the file grew after it was measured', async () => {
+    const bytes = await readFile(join(fixtures, 'logo.png'));
+    const path = join(dir, 'grows.png');
+    await writeFile(path, bytes);
+    const upload = await fileToUpload(path, 'image/png');
+    await appendFile(path, randomBytes(4096));
+    emulator.reset({ key, echoOnly: true });
+    const outcome = await client.upscale(profile, upload, {});
+    assert.equal(outcome.images.length, 1);
+    assert.equal(await emulator.lastFileSha256(), createHash('sha256').update(bytes).digest('hex'));
   });
 
   it('refuses to follow a redirect of the upload and says to check the address', async () => {

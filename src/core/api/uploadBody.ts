@@ -40,17 +40,19 @@ export function multipart(source: SourceFile, fields: string | [string, string][
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
   return {
     headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': String(head.length + source.size + tail.length) },
-    body: (onFirstPull) => fileStream(source.path, head, tail, onFirstPull),
+    body: (onFirstPull) => fileStream(source.path, source.size, head, tail, onFirstPull),
   };
 }
 
-/** The file is read in pieces of this size into buffers that take turns (see fileStream). */
+/** The file is read in pieces of this size at most, into buffers that take turns (see fileStream). */
 const pieceBytes = 1 << 20;
 const pieceBuffers = 3;
 
 /**
- * `head`, the file, then `tail`, read only as fast as the connection takes it: a pull stream with
- * no queue of its own, reading the next piece from disk while the one before is being sent.
+ * `head`, the file's `size` bytes (the Content-Length promised them), then `tail`, read only as
+ * fast as the connection takes it: a pull stream with no queue of its own, reading the next piece
+ * from disk while the one before is being sent. A buffer is no larger than the file: a batch of
+ * small images had each upload take two buffers of 1 MiB, garbage only a full collection freed.
  *
  * The pieces go into three buffers that take turns rather than a fresh buffer each, which left as
  * much garbage as the file is large. This is safe because fetch asks for the next piece only
@@ -59,17 +61,25 @@ const pieceBuffers = 3;
  * The unit suite checks the bytes that arrive, directly and through a proxy, and the redirect mode
  * of the upload keeps fetch from holding on to pieces (see UpscaleClient.exchange).
  */
-function fileStream(path: string, head: Uint8Array, tail: Uint8Array, onFirstPull?: () => void): { stream: ReadableStream<Uint8Array>; close(): Promise<void> } {
+function fileStream(path: string, size: number, head: Uint8Array, tail: Uint8Array, onFirstPull?: () => void): { stream: ReadableStream<Uint8Array>; close(): Promise<void> } {
   let file: FileHandle | undefined;
   let closed = false;
   let stage: 'head' | 'file' | 'tail' | 'end' = 'head';
   const buffers: Buffer[] = [];
   let turn = 0;
-  // The next piece, read from disk while the one before it is being sent.
+  let left = size;
+  // The next piece, read from disk while the one before it is being sent; empty once `size` bytes were.
   let ahead: Promise<Buffer> | undefined;
   const readAhead = (handle: FileHandle) => {
-    const buffer = (buffers[turn++ % pieceBuffers] ??= Buffer.allocUnsafe(pieceBytes));
-    ahead = handle.read(buffer, 0, pieceBytes, null).then(({ bytesRead }) => buffer.subarray(0, bytesRead));
+    if (left <= 0) {
+      ahead = Promise.resolve(Buffer.alloc(0));
+      return;
+    }
+    const buffer = (buffers[turn++ % pieceBuffers] ??= Buffer.allocUnsafe(Math.min(pieceBytes, size)));
+    ahead = handle.read(buffer, 0, Math.min(buffer.length, left), null).then(({ bytesRead }) => {
+      left -= bytesRead;
+      return buffer.subarray(0, bytesRead);
+    });
     // Awaited by the next pull; a stream cancelled before it must not leave it unhandled.
     ahead.catch(() => undefined);
   };
