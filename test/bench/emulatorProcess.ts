@@ -4,6 +4,7 @@ import { Emulator } from '../emulator/server';
 async function main(): Promise<void> {
   const emulator = new Emulator(JSON.parse(process.argv[2] ?? '{}'));
   const url = await emulator.start();
+  await emulator.warm();
   process.on('message', async (m: { id: number; cmd: string; options?: object }) => {
     if (m.cmd === 'stop') {
       await emulator.stop();

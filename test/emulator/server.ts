@@ -102,8 +102,11 @@ export interface EmulatorStats {
   requestsByName: Record<string, Record<string, unknown>[]>;
   /** Connections the clients opened. */
   connections: number;
-  /** When each upload and each task query arrived (Date.now()), for the bench's account of a batch's rounds. */
-  arrivals: { submits: number[]; queries: number[] };
+  /**
+   * For the bench's account of a batch's rounds (Date.now()): when each upload arrived, when a
+   * query first found each task ended, and how many queries found a task still running.
+   */
+  arrivals: { submits: number[]; ended: number[]; early: number };
 }
 
 interface Task {
@@ -116,6 +119,8 @@ interface Task {
   count: number;
   /** Undefined while the pictures are being made; `readyAt` is when they were. */
   readyAt?: number;
+  /** A query has found it ended. */
+  endSeen?: boolean;
   images?: { url: string; seed: number; resolution: string }[];
   failMessage?: string;
 }
@@ -126,7 +131,7 @@ export class Emulator {
   options: EmulatorOptions;
   /** The `image_file` of the last upload, as received. */
   private lastFile: Blob | undefined;
-  readonly stats: EmulatorStats = { submits: 0, taskQueries: 0, downloads: 0, lastHeaders: {}, lastImageRequest: undefined, faultsServed: 0, maxInFlight: 0, inflightRefusals: 0, acceptedByName: {}, requestsByName: {}, arrivals: { submits: [], queries: [] }, connections: 0 };
+  readonly stats: EmulatorStats = { submits: 0, taskQueries: 0, downloads: 0, lastHeaders: {}, lastImageRequest: undefined, faultsServed: 0, maxInFlight: 0, inflightRefusals: 0, acceptedByName: {}, requestsByName: {}, arrivals: { submits: [], ended: [], early: 0 }, connections: 0 };
   /** Images of uploads being answered right now (a task's count from its creation until it ends). */
   private answering = 0;
   private readonly files = new Map<string, { bytes: Uint8Array; mime: string }>();
@@ -201,7 +206,7 @@ export class Emulator {
   reset(options: Partial<EmulatorOptions> = {}): void {
     for (const [id, task] of this.tasks) if (task.neverEnds) this.tasks.delete(id);
     this.options = { ...defaults, ...options };
-    Object.assign(this.stats, { submits: 0, taskQueries: 0, downloads: 0, lastHeaders: {}, lastImageRequest: undefined, faultsServed: 0, maxInFlight: 0, inflightRefusals: 0, acceptedByName: {}, requestsByName: {}, arrivals: { submits: [], queries: [] }, connections: 0 });
+    Object.assign(this.stats, { submits: 0, taskQueries: 0, downloads: 0, lastHeaders: {}, lastImageRequest: undefined, faultsServed: 0, maxInFlight: 0, inflightRefusals: 0, acceptedByName: {}, requestsByName: {}, arrivals: { submits: [], ended: [], early: 0 }, connections: 0 });
     this.lastFile = undefined;
     this.v2.reset();
   }
@@ -387,7 +392,6 @@ export class Emulator {
 
   private query(id: string, res: ServerResponse): void {
     this.stats.taskQueries++;
-    this.stats.arrivals.queries.push(Date.now());
     const fault = this.takeFault('query');
     if (fault && answerWithStatus(fault, res, requestId())) return;
     const limited = this.options.rateLimitQueries ?? 0;
@@ -403,6 +407,11 @@ export class Emulator {
     }
     const done = !task.neverEnds && task.images !== undefined && Date.now() - task.createdAt >= (task.durationMs ?? this.options.taskMs);
     const status = !done ? 'processing' : task.failMessage ? 'failed' : 'succeed';
+    if (!done) this.stats.arrivals.early++;
+    else if (!task.endSeen) {
+      task.endSeen = true;
+      this.stats.arrivals.ended.push(Date.now());
+    }
     json(res, 200, {
       code: 0,
       message: 'SUCCEED',
@@ -545,6 +554,17 @@ export class Emulator {
 
   private fileUrl(name: string): string {
     return `${this.origin}/files/${name}?exp=${Date.now() + 86_400_000}&sig=emulated`;
+  }
+
+  /**
+   * Loads every codec the emulator makes pictures with. Loaded on first use instead, they took the
+   * first uploads of a benchmark past the task's time on a busy machine, and the service's own
+   * work does not run on its users' machine.
+   */
+  async warm(): Promise<void> {
+    const codecs = await loadCodecs();
+    const pixels: Pixels = { width: 2, height: 2, data: new Uint8ClampedArray(16).fill(200) };
+    for (const format of ['png', 'jpeg', 'webp'] as const) await codecs.decode(await codecs.encode(doubleSize(pixels), format));
   }
 
   /** Decodes the upload, doubles its width and height, and encodes it in its own format (or `resultFormat`). */
