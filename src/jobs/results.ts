@@ -5,7 +5,9 @@ import { UpscaleError } from '../core/api/errors';
 import { t } from '../core/i18n';
 import { DamagedImage } from '../core/images/bytes';
 import { exactSizeFor } from '../core/images/exactSize';
-import { formatInfo } from '../core/images/format';
+import { formatInfo, readSize, sniffFormat, UpscalableFormat } from '../core/images/format';
+import { compareAspect } from '../core/images/aspect';
+import { mayHaveAlpha } from '../core/images/transparency';
 import { damageOf } from '../core/images/integrity';
 import { defaultTarget, parseTarget, Target } from '../core/images/target';
 import type { ImageWork } from './imageWork';
@@ -44,9 +46,12 @@ export async function keepResult(images: ImageWork, { part, stem, source, index,
   const damage = damageOf(received);
   if (damage) throw damaged(damage);
   const original = new Uint8Array(await readFile(source.path));
-  const checked = await images.run('checkResult', original, received, { rebuildTransparency }).catch((err: Error) => {
-    throw err instanceof DamagedImage ? damaged(err.message) : err;
-  });
+  // An original whose header says it has no transparency leaves nothing to give back: no decoding, no worker.
+  const checked = rebuildTransparency && mayHaveAlpha(original)
+    ? await images.run('checkResult', original, received, { rebuildTransparency }).catch((err: Error) => {
+        throw err instanceof DamagedImage ? damaged(err.message) : err;
+      })
+    : asReceived(original, received);
   const exact = target && checked.size && exactSizeFor(original, checked.size, target);
   const bytes = exact ? await images.run('resampleTo', checked.bytes, exact) : checked.bytes;
   const path = `${stem}.${formatInfo[checked.format].ext}`;
@@ -58,4 +63,11 @@ export async function keepResult(images: ImageWork, { part, stem, source, index,
   }
   const stored: StoredImage = { path, format: checked.format, bytes: bytes.length, size: exact ?? checked.size };
   return { stored, alphaRebuilt: checked.alphaRebuilt, alphaUnaligned: checked.alphaUnaligned, aspectMatches: checked.aspect?.matches };
+}
+
+/** A result kept as it came: its format and size from its header, its proportions against the original's. */
+function asReceived(original: Uint8Array, received: Uint8Array) {
+  const size = readSize(received);
+  const sourceSize = readSize(original);
+  return { bytes: received, format: sniffFormat(received) as UpscalableFormat, size, alphaRebuilt: false, alphaUnaligned: undefined, aspect: sourceSize && size ? compareAspect(sourceSize, size) : undefined };
 }

@@ -6,6 +6,7 @@ import { readExifOrientation } from './exif';
 import { readSize, Size, sniffFormat, UpscalableFormat } from './format';
 import { readJpegIcc, writeJpegWithSegments } from './jpeg';
 import { keepMetadata, MetadataMode } from './metadata';
+import { mayHaveAlpha } from './transparency';
 
 /**
  * What makes a result safe to stand where its original stood: the transparency it lost given
@@ -31,7 +32,7 @@ export async function checkResult(source: Uint8Array, result: Uint8Array, option
   const sourceSize = readSize(source);
   let size = readSize(result);
   const aspect = sourceSize && size ? compareAspect(sourceSize, size) : undefined;
-  if (!options.rebuildTransparency || sniffFormat(source) === 'jpeg') {
+  if (!options.rebuildTransparency || !mayHaveAlpha(source)) {
     return { bytes: result, format, size, alphaRebuilt: false, aspect };
   }
   const codecs = await loadCodecs();
