@@ -15,8 +15,9 @@ export interface BatchItem {
 
 /**
  * Runs a batch: every job is queued (its record written a few at a time, in order) and takes its
- * turn from the window's in-flight limit (the runner's), in order. A failed job does not stop the others; each one is handed to
- * `onEnded` as soon as it ends, so its results are saved while the rest still run.
+ * turn from the window's in-flight limit (the runner's), in order. A failed job does not stop the
+ * others; each one is handed to `onEnded` as soon as it ends, so its results are saved while the
+ * rest still run.
  */
 export async function runBatch(
   runner: JobRunner,

@@ -5,8 +5,8 @@ import { UpscaleError } from '../core/api/errors';
 import { t } from '../core/i18n';
 import { DamagedImage } from '../core/images/bytes';
 import { exactSizeFor } from '../core/images/exactSize';
-import { formatInfo, readSize, sniffFormat, UpscalableFormat } from '../core/images/format';
-import { compareAspect } from '../core/images/aspect';
+import { formatInfo } from '../core/images/format';
+import { asReceived } from '../core/images/checkedResult';
 import { mayHaveAlpha } from '../core/images/transparency';
 import { damageOf } from '../core/images/integrity';
 import { defaultTarget, parseTarget, Target } from '../core/images/target';
@@ -65,9 +65,3 @@ export async function keepResult(images: ImageWork, { part, stem, source, index,
   return { stored, alphaRebuilt: checked.alphaRebuilt, alphaUnaligned: checked.alphaUnaligned, aspectMatches: checked.aspect?.matches };
 }
 
-/** A result kept as it came: its format and size from its header, its proportions against the original's. */
-function asReceived(original: Uint8Array, received: Uint8Array) {
-  const size = readSize(received);
-  const sourceSize = readSize(original);
-  return { bytes: received, format: sniffFormat(received) as UpscalableFormat, size, alphaRebuilt: false, alphaUnaligned: undefined, aspect: sourceSize && size ? compareAspect(sourceSize, size) : undefined };
-}

@@ -1,62 +1,36 @@
 import { alphaIsFlat, hasMeaningfulAlpha, rebuildAlpha } from './alpha';
 import { findWindow } from './alignment';
-import { AspectComparison, compareAspect } from './aspect';
+import { compareAspect } from './aspect';
+import { asReceived, CheckedResult } from './checkedResult';
 import { loadCodecs } from './codecs';
 import { readExifOrientation } from './exif';
-import { readSize, Size, sniffFormat, UpscalableFormat } from './format';
+import { readSize, sniffFormat, UpscalableFormat } from './format';
 import { readJpegIcc, writeJpegWithSegments } from './jpeg';
 import { keepMetadata, MetadataMode } from './metadata';
 import { mayHaveAlpha } from './transparency';
 
 /**
- * What makes a result safe to stand where its original stood: the transparency it lost given
- * back, and its proportions compared with the original's. Upscalers commonly return an opaque
- * image and may crop to a supported aspect ratio.
+ * The result with its original's transparency given back when the service returned it opaque (at
+ * the part of the original it shows), or as it came.
  */
-export interface CheckedResult {
-  bytes: Uint8Array;
-  format: UpscalableFormat;
-  size?: Size;
-  /** The original's alpha channel was scaled and put back into the result. */
-  alphaRebuilt: boolean;
-  /**
-   * The original was transparent and the result is opaque, but the result is cropped or padded
-   * and where it lies on the original could not be told for certain: it is left opaque.
-   */
-  alphaUnaligned?: boolean;
-  aspect?: AspectComparison;
-}
-
 export async function checkResult(source: Uint8Array, result: Uint8Array, options: { rebuildTransparency: boolean; quality?: number }): Promise<CheckedResult> {
-  const format = sniffFormat(result) as UpscalableFormat;
-  const sourceSize = readSize(source);
-  let size = readSize(result);
-  const aspect = sourceSize && size ? compareAspect(sourceSize, size) : undefined;
-  if (!options.rebuildTransparency || !mayHaveAlpha(source)) {
-    return { bytes: result, format, size, alphaRebuilt: false, aspect };
-  }
+  const asIs = asReceived(source, result);
+  if (!options.rebuildTransparency || !mayHaveAlpha(source)) return asIs;
   const codecs = await loadCodecs();
   const original = await codecs.decode(source);
-  if (!hasMeaningfulAlpha(original)) {
-    return { bytes: result, format, size, alphaRebuilt: false, aspect };
-  }
+  if (!hasMeaningfulAlpha(original)) return asIs;
   const upscaled = await codecs.decode(result);
-  if (!alphaIsFlat(upscaled)) {
-    return { bytes: result, format, size, alphaRebuilt: false, aspect };
-  }
+  if (!alphaIsFlat(upscaled)) return asIs;
   // A JPEG result cannot hold alpha: the rebuilt image takes the original's format.
-  const target: UpscalableFormat = format === 'jpeg' ? (sniffFormat(source) as UpscalableFormat) : format;
+  const target: UpscalableFormat = asIs.format === 'jpeg' ? (sniffFormat(source) as UpscalableFormat) : asIs.format;
   // A cropped or padded result takes the alpha of the part of the original it shows; stretched
   // onto it, the mask would fall beside the shapes. A result of the original's proportions is
   // taken whole unless the match finds it lies elsewhere.
   const found = findWindow(original, upscaled);
-  if (!found.window && !aspect?.matches) {
-    return { bytes: result, format, size, alphaRebuilt: false, alphaUnaligned: true, aspect };
-  }
+  if (!found.window && !asIs.aspect?.matches) return { ...asIs, alphaUnaligned: true };
   const rebuilt = rebuildAlpha(original, upscaled, found.window);
   const bytes = await codecs.encode(rebuilt, target, { quality: target === 'webp' ? (options.quality ?? 90) : undefined });
-  size = { width: rebuilt.width, height: rebuilt.height };
-  return { bytes, format: target, size, alphaRebuilt: true, aspect };
+  return { bytes, format: target, size: { width: rebuilt.width, height: rebuilt.height }, alphaRebuilt: true, aspect: asIs.aspect };
 }
 
 /**
