@@ -9,7 +9,7 @@ import { Emulator, EmulatorOptions } from '../emulator/server';
 import { FaultName } from '../emulator/faults';
 import { RecordingCdn } from '../support/cdn';
 import { env, ui } from '../support/handshake';
-import { panel, testKey } from './helpers';
+import { panel, testKey, until } from './helpers';
 import { NetworkFault, settings } from './networkFaults';
 
 export interface Case {
@@ -151,9 +151,16 @@ export const cases: Case[] = [
       assert.equal(summary.jobs[0].withheld, 1, 'one result withheld');
       assert.equal(emulator.stats.downloads, 1, 'the flagged image was not fetched, though its link works');
       if (!env.canScreenshot) return;
-      // The panel hears of a change up to 50 ms after the command ends: read the card once it is done.
-      await ui([{ textOf: `${panel.card('logo.png')}.state-done:first-of-type`, frame: 'panel', file: 'one-unsafe-card.txt' }]);
-      assert.match(await readFile(join(env.outDir, 'one-unsafe-card.txt'), 'utf8'), /Withheld by the service as unsafe/);
+      // The panel hears of a change up to 50 ms after the command ends, and a card being redrawn
+      // can read empty for a moment: read the done card until it says so, 10 s at most.
+      let text = '';
+      const read = async () => {
+        await ui([{ textOf: `${panel.card('logo.png')}.state-done:first-of-type`, frame: 'panel', file: 'one-unsafe-card.txt' }]);
+        text = await readFile(join(env.outDir, 'one-unsafe-card.txt'), 'utf8');
+        return /Withheld by the service as unsafe/.test(text);
+      };
+      await until('the card says a result was withheld', read, 10_000).catch(() => undefined);
+      assert.match(text, /Withheld by the service as unsafe/);
     },
   },
   {
