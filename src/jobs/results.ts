@@ -7,7 +7,7 @@ import { DamagedImage } from '../core/images/bytes';
 import { exactSizeFor } from '../core/images/exactSize';
 import { formatInfo } from '../core/images/format';
 import { asReceived } from '../core/images/checkedResult';
-import { mayHaveAlpha } from '../core/images/transparency';
+import { keptAsItCame } from '../core/images/transparency';
 import { damageOf } from '../core/images/integrity';
 import { defaultTarget, parseTarget, Target } from '../core/images/target';
 import type { ImageWork } from './imageWork';
@@ -46,8 +46,8 @@ export async function keepResult(images: ImageWork, { part, stem, source, index,
   const damage = damageOf(received);
   if (damage) throw damaged(damage);
   const original = new Uint8Array(await readFile(source.path));
-  // An original whose header says it has no transparency leaves nothing to give back: no decoding, no worker.
-  const checked = rebuildTransparency && mayHaveAlpha(original)
+  // Where the headers, or a small PNG's alpha, already tell, the worker and its codecs are not started.
+  const checked = rebuildTransparency && !(await keptAsItCame(original, received))
     ? await images.run('checkResult', original, received, { rebuildTransparency }).catch((err: Error) => {
         throw err instanceof DamagedImage ? damaged(err.message) : err;
       })

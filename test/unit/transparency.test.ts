@@ -2,7 +2,9 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pngChunk } from '../../src/core/images/png';
-import { mayHaveAlpha } from '../../src/core/images/transparency';
+import { loadCodecs } from '../../src/core/images/codecs';
+import { checkResult } from '../../src/core/images/resultChecks';
+import { keptAsItCame, mayHaveAlpha } from '../../src/core/images/transparency';
 
 const fixtures = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'workspace', 'assets');
 
@@ -57,5 +59,37 @@ describe('mayHaveAlpha: what an original\'s header says of its transparency', ()
     assert.equal(mayHaveAlpha(cut), true);
     assert.equal(mayHaveAlpha(png(2).subarray(0, 20)), true);
     assert.equal(mayHaveAlpha(new Uint8Array([1, 2, 3])), true);
+  });
+});
+
+describe('keptAsItCame: a result that needs nothing of its original\'s transparency, told without the codecs', () => {
+  const logo = () => new Uint8Array(readFileSync(join(fixtures, 'logo.png')));
+
+  it('agrees with checkResult wherever it answers: the result is then kept byte for byte', async () => {
+    const codecs = await loadCodecs();
+    const pixels = await codecs.decode(logo());
+    const big = await codecs.resize(pixels, { width: pixels.width * 2, height: pixels.height * 2 });
+    const opaque = { ...big, data: big.data.map((v, i) => (i % 4 === 3 ? 255 : v)) };
+    const opaqueOriginal = await codecs.encode({ ...pixels, data: pixels.data.map((v, i) => (i % 4 === 3 ? 255 : v)) }, 'png');
+    const cases: [string, Uint8Array, Uint8Array, boolean][] = [
+      ['a transparent logo, a result with its own alpha', logo(), await codecs.encode(big, 'png'), true],
+      ['a transparent logo, an opaque PNG result', logo(), await codecs.encode(opaque, 'png'), false],
+      ['a transparent logo, a JPEG result', logo(), await codecs.encode(opaque, 'jpeg'), false],
+      ['an RGBA original every pixel of which is opaque, a JPEG result', opaqueOriginal, await codecs.encode(opaque, 'jpeg'), true],
+      ['a JPEG original', readFileSync(join(fixtures, 'photo.jpg')), await codecs.encode(opaque, 'jpeg'), true],
+    ];
+    for (const [name, original, result, kept] of cases) {
+      assert.equal(await keptAsItCame(original, result), kept, name);
+      const checked = await checkResult(original, result, { rebuildTransparency: true });
+      if (kept) assert.ok(!checked.alphaRebuilt && Buffer.from(checked.bytes).equals(Buffer.from(result)), `${name}: checkResult kept it too`);
+      else assert.ok(checked.alphaRebuilt, `${name}: checkResult gave the alpha back`);
+    }
+  });
+
+  it('leaves to the decode what the headers do not settle: a palette PNG with tRNS, a lossless WebP', async () => {
+    const codecs = await loadCodecs();
+    const jpeg = await codecs.encode(await codecs.decode(logo()), 'jpeg');
+    assert.equal(await keptAsItCame(png(3, [pngChunk('tRNS', new Uint8Array([0]))]), jpeg), false);
+    assert.equal(await keptAsItCame(webp([['VP8L', new Uint8Array([0x2f, 0, 0, 0, 0])]]), jpeg), false);
   });
 });

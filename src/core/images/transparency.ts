@@ -1,5 +1,6 @@
 import { sniffFormat } from './format';
 import { pngChunkTypes } from './png';
+import { readPngAlpha } from './pngAlpha';
 import { webpChunks } from './webp';
 
 /** WebP chunks that say nothing of transparency. */
@@ -32,4 +33,17 @@ export function mayHaveAlpha(bytes: Uint8Array): boolean {
   } catch {
     return true;
   }
+}
+
+/**
+ * Whether a result is kept as it came, told without the codecs (see checkResult, which decodes to
+ * tell): the original's header, or the alpha of a small 8-bit PNG, says it is opaque, or the
+ * result's alpha (such a PNG too) is its own and not flat. False when only a decode can tell.
+ */
+export async function keptAsItCame(original: Uint8Array, result: Uint8Array): Promise<boolean> {
+  if (!mayHaveAlpha(original)) return true;
+  const source = await readPngAlpha(original);
+  if (source && !source.belowOpaque) return true;
+  const received = mayHaveAlpha(result) ? await readPngAlpha(result) : undefined;
+  return received !== undefined && !received.flat;
 }
