@@ -131,7 +131,7 @@ export class Emulator {
   options: EmulatorOptions;
   /** The `image_file` of the last upload, as received. */
   private lastFile: Blob | undefined;
-  readonly stats: EmulatorStats = { submits: 0, taskQueries: 0, downloads: 0, lastHeaders: {}, lastImageRequest: undefined, faultsServed: 0, maxInFlight: 0, inflightRefusals: 0, acceptedByName: {}, requestsByName: {}, arrivals: { submits: [], ended: [], early: 0 }, connections: 0 };
+  readonly stats: EmulatorStats = freshStats();
   /** Images of uploads being answered right now (a task's count from its creation until it ends). */
   private answering = 0;
   private readonly files = new Map<string, { bytes: Uint8Array; mime: string }>();
@@ -206,7 +206,7 @@ export class Emulator {
   reset(options: Partial<EmulatorOptions> = {}): void {
     for (const [id, task] of this.tasks) if (task.neverEnds) this.tasks.delete(id);
     this.options = { ...defaults, ...options };
-    Object.assign(this.stats, { submits: 0, taskQueries: 0, downloads: 0, lastHeaders: {}, lastImageRequest: undefined, faultsServed: 0, maxInFlight: 0, inflightRefusals: 0, acceptedByName: {}, requestsByName: {}, arrivals: { submits: [], ended: [], early: 0 }, connections: 0 });
+    Object.assign(this.stats, freshStats());
     this.lastFile = undefined;
     this.v2.reset();
   }
@@ -644,6 +644,11 @@ function validate(r: Record<string, unknown>): string | undefined {
 
 /** A 2x2 opaque grey PNG: the one result of `echoOnly`. */
 const echoPng = new Uint8Array(Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAAAAABX3VL4AAAADklEQVR4nGNoaGBoaAAABgYCASzBUNcAAAAASUVORK5CYII=', 'base64'));
+
+/** The counts of an emulator that has served nothing yet. */
+function freshStats(): EmulatorStats {
+  return { submits: 0, taskQueries: 0, downloads: 0, lastHeaders: {}, lastImageRequest: undefined, faultsServed: 0, maxInFlight: 0, inflightRefusals: 0, acceptedByName: {}, requestsByName: {}, arrivals: { submits: [], ended: [], early: 0 }, connections: 0 };
+}
 
 function requestId(): string {
   return `req-${randomUUID().slice(0, 8)}`;
