@@ -1,5 +1,6 @@
 import { promisify } from 'node:util';
 import { inflate } from 'node:zlib';
+import { u32be } from './bytes';
 import { pngChunks } from './png';
 
 const inflated = promisify(inflate);
@@ -14,7 +15,7 @@ export interface PngAlpha {
  * Small enough to unfilter on the extension host's thread in a millisecond or two (a 512×512 RGBA
  * image): starting the image worker and its codecs for such a check costs more than the check.
  */
-export const hostAlphaMaxBytes = 1 << 20;
+const hostAlphaMaxBytes = 1 << 20;
 
 /**
  * The alpha channel of a non-interlaced 8-bit PNG with one (colour types 4 and 6) whose pixels
@@ -29,10 +30,9 @@ export async function readPngAlpha(bytes: Uint8Array, maxBytes = hostAlphaMaxByt
   } catch {
     return undefined;
   }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const ihdr = chunks[0].start + 8;
-  const width = view.getUint32(ihdr);
-  const height = view.getUint32(ihdr + 4);
+  const width = u32be(bytes, ihdr);
+  const height = u32be(bytes, ihdr + 4);
   const [depth, colourType, , , interlace] = bytes.subarray(ihdr + 8, ihdr + 13);
   const channels = colourType === 6 ? 4 : colourType === 4 ? 2 : 0;
   const stride = width * channels;
