@@ -51,6 +51,17 @@ export async function exists(uri: vscode.Uri): Promise<boolean> {
   );
 }
 
+/**
+ * Clears and closes the notification center, and waits out VS Code's toast limit (3 new toasts in
+ * 800 ms; any more go only to the center, as a dot on the bell): what the test waits for next then
+ * comes as a toast, as it does for a person, who is never that fast.
+ */
+export async function roomForToasts(): Promise<void> {
+  await vscode.commands.executeCommand('notifications.clearAll');
+  await vscode.commands.executeCommand('notifications.hideList');
+  await new Promise((r) => setTimeout(r, 900));
+}
+
 /** Waits for a condition that a user would wait for (a file to appear, a state to change). */
 export async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
   const end = Date.now() + timeoutMs;

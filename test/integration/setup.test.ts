@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { Emulator } from '../emulator/server';
 import { env, ui } from '../support/handshake';
-import { activate, startEmulator, testKey, upscale, workspaceFile } from './helpers';
+import { activate, roomForToasts, startEmulator, testKey, upscale, workspaceFile } from './helpers';
 
 const config = () => vscode.workspace.getConfiguration('ideogramUpscale');
 const ideogramKey = 'ideo-0123456789';
@@ -57,8 +57,7 @@ describe('Two services, set up in one place', function () {
     assert.match(summary?.jobs[0].error ?? '', /HTTP 404.*"ideogramUpscale\.ideogramBaseUrl"/);
     assert.doesNotMatch(summary?.jobs[0].error ?? '', /"ideogramUpscale\.baseUrl"/);
     await config().update('ideogramBaseUrl', 'api.ideogram.ai', vscode.ConfigurationTarget.Global);
-    // Earlier tests' notifications would leave no room for this one's toast.
-    await vscode.commands.executeCommand('notifications.clearAll');
+    await roomForToasts(); // earlier tests' notifications would leave no room for this one's toast
     const refused = upscale([workspaceFile('assets/banner.webp')], { params: 'defaults', output: 'ask' });
     await ui([{ waitFor: '.notification-toast:has-text("is not a URL"):has-text("ideogramUpscale.ideogramBaseUrl")' }, { screenshot: 'ideogram-address-not-a-url' }]);
     assert.equal(await refused, undefined, 'nothing was sent');

@@ -4,7 +4,7 @@ import { loadCodecs } from '../../src/core/images/codecs';
 import { Emulator } from '../emulator/server';
 import { env, ui } from '../support/handshake';
 import { edgeDistance, transparentShapes } from '../support/imageFixtures';
-import { activate, decodeFile, exists, sha256, startEmulator, testKey, until, upscale, workspaceFile } from './helpers';
+import { activate, decodeFile, exists, roomForToasts, sha256, startEmulator, testKey, until, upscale, workspaceFile } from './helpers';
 
 /** Places a copy of a fixture (or given bytes) in the workspace and returns it. */
 async function place(path: string, from: string | Uint8Array): Promise<vscode.Uri> {
@@ -130,9 +130,7 @@ describe('Target sizes and variants', () => {
     const pixels = await decodeFile(logo);
     for (let i = 0; i < pixels.data.length; i += 4) for (let c = 0; c < 3; c++) pixels.data[i + c] = 255 - pixels.data[i + c];
     await vscode.workspace.fs.writeFile(logo, await codecs.encode(pixels, 'png'));
-    // The question must come as a toast: none is shown while the notification center is open.
-    await vscode.commands.executeCommand('notifications.clearAll');
-    await vscode.commands.executeCommand('notifications.hideList');
+    await roomForToasts(); // the question must come as a toast
     const again = await upscale([logo], { params: { target: 'variants' }, output: 'nextToOriginal' });
     assert.equal(again?.jobs[0].state, 'done', again?.jobs[0].error);
     assert.deepEqual([await sha256(two), await sha256(three)], before, 'nothing is overwritten before the user says so');

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { Emulator } from '../emulator/server';
 import { env, ui } from '../support/handshake';
-import { activate, decodeFile, startEmulator, testKey, upscale, workspaceFile } from './helpers';
+import { activate, decodeFile, roomForToasts, startEmulator, testKey, upscale, workspaceFile } from './helpers';
 
 const config = () => vscode.workspace.getConfiguration('ideogramUpscale');
 
@@ -33,7 +33,7 @@ describe('Task queries at the path the settings name', () => {
   it('a task query answered 404 names "ideogramUpscale.taskQueryPath", not the address', async function () {
     emulator.reset({ key: testKey, shape: 'task', taskMs: 200, taskPath: '/v1/tasks/{task_id}/status' });
     await config().update('taskQueryPath', undefined, vscode.ConfigurationTarget.Global); // the default, which this gateway does not answer
-    await vscode.commands.executeCommand('notifications.clearAll'); // room for this run's toast
+    await roomForToasts();
     const summary = await upscale([workspaceFile('assets/logo.png')], { params: 'defaults', output: 'ask' });
     const error = summary?.jobs[0].error ?? '';
     assert.equal(summary?.jobs[0].state, 'failed');

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { env, ui } from '../support/handshake';
-import { activate, sha256 } from './helpers';
+import { activate, roomForToasts, sha256 } from './helpers';
 import { undoAllRun } from '../support/undoAllRun';
 
 /** Runs after the runner reloaded the window; leftForReload.last.test.ts left a run of 10 replaces. */
@@ -16,10 +16,8 @@ describe('Undo all of a run\'s replaces, after a window reload', () => {
     const { files, hashes } = JSON.parse(await readFile(left, 'utf8')) as { files: string[]; hashes: string[] };
     const uris = files.map((f) => vscode.Uri.parse(f));
     assert.ok((await Promise.all(uris.map(sha256))).every((h, i) => h !== hashes[i]), 'the replaced files are still the results');
-    // The load test before this one leaves the notification center open with many rows, and the
-    // center lists only the rows in view: cleared and closed, it lets the notification come as a toast.
-    await vscode.commands.executeCommand('notifications.clearAll');
-    await vscode.commands.executeCommand('notifications.hideList');
+    // The load test before this one leaves the notification center open with many rows.
+    await roomForToasts();
     await vscode.commands.executeCommand('ideogramUpscale.undoReplace');
     assert.deepEqual(await Promise.all(uris.map(sha256)), hashes);
     await ui([{ waitFor: '.notification-toast:has-text("Restored 10 originals.")', timeoutMs: 20_000 }]);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { Emulator } from '../emulator/server';
 import { env, ui } from '../support/handshake';
-import { activate, fixtureCopies, sha256, startEmulator, testKey, until, upscale } from './helpers';
+import { activate, fixtureCopies, roomForToasts, sha256, startEmulator, testKey, until, upscale } from './helpers';
 
 describe('Undo all of a run\'s replaces', function () {
   let emulator: Emulator;
@@ -24,6 +24,7 @@ describe('Undo all of a run\'s replaces', function () {
   it('one notification for the run, "Undo All" restores the others and names the file that changed since', async () => {
     emulator.reset({ key: testKey });
     const { uris, hashes } = await fixtureCopies('undo-some', 3);
+    await roomForToasts();
     const summary = await upscale(uris, { params: 'defaults', output: 'replace' });
     assert.deepEqual(summary?.jobs.map((j) => j.replaced), [true, true, true], summary?.jobs.map((j) => j.error).join('; '));
     const toast = '.notification-toast:has-text("Replaced 3 images.")';
@@ -43,6 +44,7 @@ describe('Undo all of a run\'s replaces', function () {
   it('"Replace all" in the panel replaces the last run\'s images as one: one notification, and its "Undo All"', async () => {
     emulator.reset({ key: testKey });
     const { uris, hashes } = await fixtureCopies('replace-all', 3);
+    await roomForToasts();
     const summary = await upscale(uris, { params: 'defaults', output: 'ask' });
     assert.deepEqual(summary?.jobs.map((j) => j.state), ['done', 'done', 'done']);
     const button = '#toolbar >> role=button[name="Replace all of the last run (3)"]';
