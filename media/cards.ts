@@ -101,8 +101,9 @@ function jobHeader(job: JobView): HTMLElement {
   name.title = job.relativePath;
   title.append(name);
   if (job.relativePath && job.relativePath !== job.fileName) title.append(el('span', 'file-path', job.relativePath));
-  const badge = el('span', `badge badge-${job.state}`);
-  badge.append(icon(stateIcon[job.state]), el('span', 'badge-text', labels[job.state]));
+  // An interrupted job did not fail at the service: it waits to be resumed or sent again.
+  const badge = job.interrupted ? el('span', 'badge badge-interrupted') : el('span', `badge badge-${job.state}`);
+  badge.append(icon(job.interrupted ? 'debug-pause' : stateIcon[job.state]), el('span', 'badge-text', job.interrupted ? labels.interrupted : labels[job.state]));
   // A queued job's clock would count its wait, then start again when it runs: it has none yet.
   const elapsed = el('span', 'elapsed', job.state === 'queued' ? '' : formatElapsed(job));
   elapsed.setAttribute('role', 'timer');
@@ -112,11 +113,11 @@ function jobHeader(job: JobView): HTMLElement {
 }
 
 function errorBox(job: JobView): HTMLElement {
-  const box = keyed(el('div', 'alert'), 'alert');
+  const box = keyed(el('div', job.interrupted ? 'alert alert-warning' : 'alert'), 'alert');
   box.setAttribute('role', 'alert');
   const message = el('p', 'alert-message');
   const text = job.failure ?? job.actionError ?? '';
-  message.append(icon('error'), el('span', undefined, text));
+  message.append(icon(job.interrupted ? 'warning' : 'error'), el('span', undefined, text));
   box.append(message);
   // The message names the id when the failure came with one; otherwise (a failed download after an
   // accepted upload) the upload's id is shown here.

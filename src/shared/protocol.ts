@@ -43,6 +43,8 @@ export interface JobView {
   failure?: string;
   /** Why the last action on a done job's result (a replace, a save) was refused. */
   actionError?: string;
+  /** Stopped by the window closing, not by the service: its badge says so, and its failure what to do. */
+  interrupted?: boolean;
   /** Interrupted while the service had its task: Resume polls it, where Run again would send (and bill) it anew. */
   resumable?: boolean;
   requestId?: string;
@@ -117,6 +119,7 @@ export type LabelKey =
   | 'downloading'
   | 'done'
   | 'failed'
+  | 'interrupted'
   | 'cancelled'
   | 'original'
   | 'upscaled'

@@ -41,9 +41,12 @@ describe('After a window reload', () => {
       await ui([
         { waitFor: card, frame: 'panel', timeoutMs: 30_000 },
         { countOf: `${card} >> nth=0 >> role=button[name="Run again"]`, frame: 'panel', file: 'resume-card-run-again.txt' },
+        { textOf: `${card} >> nth=0 >> .badge`, frame: 'panel', file: 'resume-card-badge.txt' },
         { click: `${card} >> nth=0 >> role=button[name="Resume"]`, frame: 'panel' },
       ]);
       assert.equal(await readFile(join(env.outDir, 'resume-card-run-again.txt'), 'utf8'), '0');
+      // It did not fail at the service: its badge says it was interrupted.
+      assert.equal((await readFile(join(env.outDir, 'resume-card-badge.txt'), 'utf8')).trim(), 'Interrupted');
       // The rest from the notification that offers the whole run.
       await vscode.commands.executeCommand('notifications.showList');
       const offer = `.notifications-center .notification-list-item:has-text("Upscale of ${loadRun.folder}/ was interrupted")`;
