@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { FolderSummary } from '../../src/commands/upscaleFolder';
 import { Emulator } from '../emulator/server';
 import { env, report, ui } from '../support/handshake';
-import { activate, exists, startEmulator, testKey, until, upscale, workspaceFile } from './helpers';
+import { activate, exists, roomForToasts, startEmulator, testKey, until, upscale, workspaceFile } from './helpers';
 
 const presetsFile = () => workspaceFile('.vscode/ideogram-upscale-presets.json');
 const row = (text: string) => `.quick-input-widget .quick-input-list-row:has-text("${text}")`;
@@ -107,6 +107,7 @@ describe('Presets per path, and the summary for a pull request', function () {
 
   it('a presets file naming a preset that does not exist stops the run with its file and line; nothing is sent', async () => {
     emulator.reset({ key: testKey });
+    await roomForToasts(); // earlier tests' error toasts would leave no room for this one's
     await writeText(presetsFile(), '{\n  "paths": {\n    "kit/icons/**": "ui",\n    "kit/photos/**": "fotos"\n  }\n}\n');
     const run = vscode.commands.executeCommand<FolderSummary | undefined>('ideogramUpscale.upscaleFolder', kit());
     await ui([
