@@ -7,13 +7,17 @@ import { dims, format, formatBytes, formatElapsed, fromLine } from './words';
 
 /** One job's card, built afresh from its JobView (the page merges it into the one shown), and the toolbar. */
 
-const stateIcon: Record<JobState, string> = {
+/** A card's badge: its state, or `interrupted` for a job stopped by the window closing (not by the service). */
+type Badge = JobState | 'interrupted';
+
+const badgeIcon: Record<Badge, string> = {
   queued: 'clock',
   uploading: 'loading codicon-modifier-spin',
   waiting: 'loading codicon-modifier-spin',
   downloading: 'loading codicon-modifier-spin',
   done: 'check',
   failed: 'error',
+  interrupted: 'debug-pause',
   cancelled: 'circle-slash',
 };
 
@@ -101,9 +105,9 @@ function jobHeader(job: JobView): HTMLElement {
   name.title = job.relativePath;
   title.append(name);
   if (job.relativePath && job.relativePath !== job.fileName) title.append(el('span', 'file-path', job.relativePath));
-  // An interrupted job did not fail at the service: it waits to be resumed or sent again.
-  const badge = job.interrupted ? el('span', 'badge badge-interrupted') : el('span', `badge badge-${job.state}`);
-  badge.append(icon(job.interrupted ? 'debug-pause' : stateIcon[job.state]), el('span', 'badge-text', job.interrupted ? labels.interrupted : labels[job.state]));
+  const kind: Badge = job.interrupted ? 'interrupted' : job.state;
+  const badge = el('span', `badge badge-${kind}`);
+  badge.append(icon(badgeIcon[kind]), el('span', 'badge-text', labels[kind]));
   // A queued job's clock would count its wait, then start again when it runs: it has none yet.
   const elapsed = el('span', 'elapsed', job.state === 'queued' ? '' : formatElapsed(job));
   elapsed.setAttribute('role', 'timer');
